@@ -1,0 +1,128 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import CPSCard, Establishment, Practice, PracticeSetting, Profession, User
+
+
+class PracticeInline(admin.TabularInline):
+    model = Practice
+    fk_name = "professional"
+    extra = 0
+    autocomplete_fields = ["establishment"]
+
+
+class CPSCardInline(admin.TabularInline):
+    model = CPSCard
+    extra = 0
+    fields = ["number", "confirmed", "failed_pin_attempts", "blocked_at", "last_used_at"]
+    readonly_fields = ["failed_pin_attempts", "blocked_at", "last_used_at"]
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["display_name", "rpps", "profession", "card_type", "is_staff", "is_active"]
+    list_filter = ["profession", "card_type", "is_staff", "is_active", "is_demo"]
+    list_select_related = ["profession"]
+    # Prefix-free icontains on three indexed columns: fine for a directory of a few
+    # thousand professionals; "=" on RPPS keeps the exact lookup on its unique index.
+    search_fields = ["=rpps", "last_name", "first_name", "username"]
+    ordering = ["last_name", "first_name"]
+    inlines = [PracticeInline, CPSCardInline]
+    actions = ["unblock_cps_cards", "reset_ecps"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (
+            "Annuaire santé",
+            {
+                "fields": [
+                    "rpps",
+                    "civility",
+                    "last_name",
+                    "first_name",
+                    "profession",
+                    "specialty",
+                    "card_type",
+                    "email",
+                    "mobile",
+                    "mssante_address",
+                ]
+            },
+        ),
+        ("Préférences", {"fields": ["default_practice_setting", "default_practice"]}),
+        (
+            "Droits",
+            {"fields": ["is_active", "is_demo", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+
+    @admin.action(description="Débloquer la carte CPS des professionnels sélectionnés")
+    def unblock_cps_cards(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        count = 0
+        for card in CPSCard.objects.filter(user__in=queryset, blocked_at__isnull=False):
+            card.unblock()
+            count += 1
+        self.message_user(request, f"{count} carte(s) CPS débloquée(s).", messages.SUCCESS)
+
+    @admin.action(description="Réinitialiser l'e-CPS des professionnels sélectionnés")
+    def reset_ecps(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        deleted, _ = TOTPDevice.objects.filter(user__in=queryset).delete()
+        self.message_user(
+            request,
+            f"{deleted} application(s) e-CPS réinitialisée(s) : le professionnel devra la réactiver.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(CPSCard)
+class CPSCardAdmin(admin.ModelAdmin):
+    list_display = ["number", "user", "failed_pin_attempts", "blocked_at", "last_used_at"]
+    list_filter = [("blocked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["=number", "=user__rpps", "user__last_name"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "number", "confirmed", "failed_pin_attempts", "blocked_at", "last_used_at"]
+    readonly_fields = ["failed_pin_attempts", "blocked_at", "last_used_at"]
+    autocomplete_fields = ["user"]
+    actions = ["unblock"]
+
+    @admin.action(description="Débloquer les cartes sélectionnées")
+    def unblock(self, request: HttpRequest, queryset: QuerySet[CPSCard]) -> None:
+        for card in queryset:
+            card.unblock()
+        self.message_user(request, f"{len(queryset)} carte(s) débloquée(s).", messages.SUCCESS)
+
+
+@admin.register(Establishment)
+class EstablishmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "finess", "city"]
+    search_fields = ["=finess", "name", "city"]
+
+
+class ReadOnlyReferenceAdmin(admin.ModelAdmin):
+    """Reference code lists are loaded by migrations from accounts/reference/: read-only here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Profession)
+class ProfessionAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["code", "label", "status"]
+    search_fields = ["code", "label"]
+
+
+@admin.register(PracticeSetting)
+class PracticeSettingAdmin(ReadOnlyReferenceAdmin):
+    list_display = ["code", "label", "code_system"]
+    list_filter = ["code_system"]

@@ -1,0 +1,65 @@
+"""Who may reach a page: a verified professional, or nobody but the login pages."""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from accounts.services import SESSION_LAST_SEEN_AT, SESSION_STARTED_AT
+
+# Writing the session on every request would cost a database write per page: the idle
+# clock is refreshed at most once every 30 s, well inside the 15-minute timeout.
+LAST_SEEN_REFRESH_SECONDS = 30
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session idle for longer than DMP_SESSION_IDLE_TIMEOUT (15 min) or older than
+    DMP_SESSION_MAX_AGE (12 h), whatever the cookie says: the server's clock decides."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.idle = settings.DMP_SESSION_IDLE_TIMEOUT.total_seconds()
+        self.max_age = settings.DMP_SESSION_MAX_AGE.total_seconds()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.get(SESSION_STARTED_AT)
+            last_seen = request.session.get(SESSION_LAST_SEEN_AT)
+            if started is None or last_seen is None:
+                logout(request)
+            elif now - last_seen > self.idle or now - started > self.max_age:
+                logout(request)
+                messages.info(request, "Votre session a expiré. Veuillez vous identifier à nouveau.")
+            elif now - last_seen > LAST_SEEN_REFRESH_SECONDS:
+                request.session[SESSION_LAST_SEEN_AT] = now
+        return self.get_response(request)
+
+
+class VerifiedProfessionalMiddleware(LoginRequiredMiddleware):
+    """Deny by default: every view needs a professional verified by CPS card or e-CPS.
+
+    Exempt: views marked @login_not_required (login, health check, static files) and the
+    admin, whose site demands a verified staff member itself (dmp_portal.admin). A session
+    that is logged in but not verified (no second factor) is ended and sent to the login.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+        if not getattr(view_func, "login_required", True):
+            return None
+        match = request.resolver_match
+        if match is not None and match.app_name == "admin":
+            return None
+        user = request.user
+        if user.is_authenticated and user.is_verified():
+            if user.is_professional:
+                return None
+            raise PermissionDenied("Réservé aux professionnels de santé.")
+        if user.is_authenticated:
+            logout(request)
+        return self.handle_no_permission(request, view_func)
