@@ -23,8 +23,6 @@ class SessionLifetimeMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.idle = settings.DMP_SESSION_IDLE_TIMEOUT.total_seconds()
-        self.max_age = settings.DMP_SESSION_MAX_AGE.total_seconds()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
@@ -33,7 +31,10 @@ class SessionLifetimeMiddleware:
             last_seen = request.session.get(SESSION_LAST_SEEN_AT)
             if started is None or last_seen is None:
                 logout(request)
-            elif now - last_seen > self.idle or now - started > self.max_age:
+            elif (
+                now - last_seen > settings.DMP_SESSION_IDLE_TIMEOUT.total_seconds()
+                or now - started > settings.DMP_SESSION_MAX_AGE.total_seconds()
+            ):
                 logout(request)
                 messages.info(request, "Votre session a expiré. Veuillez vous identifier à nouveau.")
             elif now - last_seen > LAST_SEEN_REFRESH_SECONDS:

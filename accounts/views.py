@@ -189,7 +189,12 @@ def login_ecps_code(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/login_ecps_code.html",
-        {"form": form, "professional": user, "show_clock_hint": _needs_clock_hint(device)},
+        {
+            "form": form,
+            "professional": user,
+            "show_clock_hint": _needs_clock_hint(device),
+            "clock_hint": ECPS_CLOCK_HINT,
+        },
     )
 
 

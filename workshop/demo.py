@@ -252,12 +252,20 @@ def _seed_professional(item: DemoProfessional) -> DemoLogin:
         TOTPDevice.objects.filter(user=user).delete()
     return DemoLogin(
         name=f"{user.get_civility_display()} {item.first_name} {item.last_name.upper()}",
-        profession=user.profession.label + (" (interne, CPF)" if item.card_type == CardType.CPF else ""),
+        profession=_profession_label(item, user),
         rpps=item.rpps,
         card=item.card_number,
         pin=DEMO_PIN,
         ecps_secret=secret or "— (pas d'e-mail ni de mobile : e-CPS impossible)",
     )
+
+
+def _profession_label(item: DemoProfessional, user: User) -> str:
+    if item.specialty:
+        return f"{user.profession.label} ({item.specialty.lower()})"
+    if item.card_type == CardType.CPF:
+        return f"{user.profession.label} (interne, carte CPF)"
+    return user.profession.label
 
 
 def _seed_totp(user: User, *, seed: str) -> None:

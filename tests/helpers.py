@@ -1,0 +1,38 @@
+"""Small helpers the tests share: verified logins, TOTP codes, page text."""
+
+import html
+import time
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+
+from accounts.services import SESSION_LAST_SEEN_AT, SESSION_STARTED_AT
+
+
+def text(response) -> str:
+    """The page as a person reads it: HTML entities (&#x27; for ') decoded."""
+    return html.unescape(response.content.decode())
+
+
+def code_for(device, *, offset_steps: int = 0) -> str:
+    """The TOTP code the app would show now (or `offset_steps` periods away)."""
+    value = totp(
+        device.bin_key,
+        step=device.step,
+        t0=device.t0 - offset_steps * device.step,
+        digits=device.digits,
+        drift=device.drift,
+    )
+    return str(value).zfill(device.digits)
+
+
+def login_verified(client: Client, user, device) -> Client:
+    """Log `client` in as `user`, verified by `device`, as the login views would."""
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_STARTED_AT] = time.time()
+    session[SESSION_LAST_SEEN_AT] = time.time()
+    session.save()
+    return client

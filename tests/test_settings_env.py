@@ -1,0 +1,89 @@
+"""Settings come from the environment through strict helpers; production is checked by Django."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from dmp_portal.settings import env_bool, env_int, env_list, env_secret
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("True", True), ("false", False), ("1", True), ("0", False)])
+def test_env_bool_reads_true_and_false(monkeypatch, raw, expected):
+    monkeypatch.setenv("X_FLAG", raw)
+
+    assert env_bool("X_FLAG", not expected) is expected
+
+
+@pytest.mark.parametrize("raw", ["yes", "on", "vrai", "Tru"])
+def test_env_bool_refuses_anything_else(monkeypatch, raw):
+    monkeypatch.setenv("X_FLAG", raw)
+
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("X_FLAG", False)
+
+
+def test_env_int_refuses_a_non_number(monkeypatch):
+    monkeypatch.setenv("X_NUMBER", "15min")
+
+    with pytest.raises(ImproperlyConfigured):
+        env_int("X_NUMBER", 15)
+
+
+def test_env_list_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("X_HOSTS", "a.example, b.example,,")
+
+    assert env_list("X_HOSTS") == ["a.example", "b.example"]
+
+
+def test_env_secret_reads_a_file(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("X_SECRET_FILE", str(secret))
+
+    assert env_secret("X_SECRET") == "from-a-file"
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DMP_", "DATABASE_URL"))}
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "k" * 20 + "a-long-random-production-secret-with-many-characters-0123456789",
+    "DJANGO_DEBUG": "False",
+    "DJANGO_ALLOWED_HOSTS": "dmp.example.org",
+}
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    # An empty variable counts as missing (and wins over a local .env, which only fills gaps).
+    result = _manage("check", **{**PRODUCTION, "DJANGO_SECRET_KEY": ""})
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_debug_must_be_spelled_true_or_false():
+    result = _manage("check", **{**PRODUCTION, "DJANGO_DEBUG": "yes"})
+
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be True or False" in result.stderr
