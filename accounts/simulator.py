@@ -34,7 +34,7 @@ def current_code(device) -> tuple[str, int]:  # type: ignore[no-untyped-def]
 def ecps_simulator(request: HttpRequest) -> HttpResponse:
     if not settings.DMP_DEMO_MODE:
         raise Http404
-    form = SimulatorForm(request.POST or None)
+    form = SimulatorForm(request.POST if request.method == "POST" else None)
     code = None
     if request.method == "POST" and form.is_valid():
         card = CPSCard.objects.filter(

@@ -79,7 +79,7 @@ def login_choice(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_cps(request: HttpRequest) -> HttpResponse:
-    form = CPSLoginForm(request.POST or None)
+    form = CPSLoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         check = services.card_check_pin(number=form.cleaned_data["number"], pin=form.cleaned_data["pin"])
         if check.ok:
@@ -126,7 +126,7 @@ def login_ecps(request: HttpRequest) -> HttpResponse:
     """e-CPS, first step: the RPPS identifier (optionally remembered on this computer)."""
     remembered = request.COOKIES.get(REMEMBERED_RPPS_COOKIE, "")
     initial = {"rpps": remembered, "remember": True} if remembered.isdigit() else {}
-    form = ECPSIdentifierForm(request.POST or None, initial=initial)
+    form = ECPSIdentifierForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         rpps = form.cleaned_data["rpps"]
         user = User.objects.filter(rpps=rpps, is_active=True).first()
@@ -178,7 +178,7 @@ def login_ecps_code(request: HttpRequest) -> HttpResponse:
         request.session.pop(ECPS_PENDING, None)
         return redirect("accounts:login_ecps")
 
-    form = OTPCodeForm(request.POST or None)
+    form = OTPCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.ecps_check_code(device=device, token=form.cleaned_data["token"]):
             del request.session[ECPS_PENDING]
@@ -218,7 +218,7 @@ def _ecps_refusal_message(device) -> str:  # type: ignore[no-untyped-def]
 @require_http_methods(["GET", "POST"])
 def admin_login(request: HttpRequest) -> HttpResponse:
     """Administrators (no RPPS): password and a TOTP code, together, for the admin only."""
-    form = AdminLoginForm(request.POST or None)
+    form = AdminLoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
@@ -243,7 +243,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def settings_page(request: HttpRequest) -> HttpResponse:
     """PARAMÉTRAGES: directory data (read-only), document defaults, e-CPS, remembered RPPS."""
     user = request.user
-    form = DocumentDefaultsForm(request.POST or None, instance=user)
+    form = DocumentDefaultsForm(request.POST if request.method == "POST" else None, instance=user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Vos préférences ont été enregistrées.")
@@ -274,7 +274,7 @@ def ecps_activate(request: HttpRequest) -> HttpResponse:
         messages.error(request, ECPS_NO_CONTACT)
         return redirect("accounts:settings")
     device = services.ecps_activation_start(user=user)
-    form = OTPCodeForm(request.POST or None)
+    form = OTPCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.ecps_activation_confirm(user=user, token=form.cleaned_data["token"]):
             messages.success(

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "accounts",
+    "audit",
     "patients",
     "workshop",
 ]

@@ -1,9 +1,175 @@
+"""MES PATIENTS, the "Autorisation d'accès" page, and the DMP's tabs.
+
+Every DMP page goes through `dmp_view`, which asks patients.access for the decision: no
+decision, no page. The views themselves never look at consents, blocks or care teams.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from patients import access, services
+from patients.forms import AuthorizationForm
+from patients.models import Authorization, CareStay, Patient, RecordAccess
+
+# Patients whose DMP this browser session has opened (and traced): later pages of the same
+# visit are not traced again as "a ouvert le DMP".
+OPENED_SESSION_KEY = "dmp_opened_records"
+# "Mes patients" lists the most recent accesses, at most this many.
+MY_PATIENTS_LIMIT = 50
+
+DMPView = Callable[[HttpRequest, Patient, access.Decision], HttpResponse]
+
+
+def dmp_view(view: DMPView) -> Callable[..., HttpResponse]:
+    """Open a DMP page only with a favourable decision; otherwise the authorization page (when a
+    declaration can lift the refusal) or the refusal itself. An unknown patient is a 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str) -> HttpResponse:
+        patient = get_object_or_404(Patient, code=code)
+        decision = access.decision_for(request.user, patient)
+        if not decision.allowed:
+            _forget_opened(request, patient)
+            if decision.can_declare:
+                return redirect("patients:authorization", code=patient.code)
+            return _refused(request, patient, decision)
+        _trace_opening(request, patient, decision)
+        return view(request, patient, decision)
+
+    return wrapper
+
+
+def _trace_opening(request: HttpRequest, patient: Patient, decision: access.Decision) -> None:
+    opened = request.session.get(OPENED_SESSION_KEY, [])
+    if str(patient.code) not in opened:
+        services.record_open(professional=request.user, patient=patient, decision=decision, request=request)
+        request.session[OPENED_SESSION_KEY] = [*opened, str(patient.code)]
+
+
+def _forget_opened(request: HttpRequest, patient: Patient) -> None:
+    opened = request.session.get(OPENED_SESSION_KEY, [])
+    if str(patient.code) in opened:
+        request.session[OPENED_SESSION_KEY] = [code for code in opened if code != str(patient.code)]
+
+
+def _refused(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
+    return render(request, "patients/refused.html", {"patient": patient, "decision": decision}, status=403)
 
 
 @require_GET
 def my_patients(request: HttpRequest) -> HttpResponse:
-    """MES PATIENTS: the professional's landing page once identified."""
-    return render(request, "patients/my_patients.html")
+    """MES PATIENTS: the three ways to find a patient, and the patients who authorized me."""
+    recent = list(
+        RecordAccess.objects.filter(professional=request.user)
+        .select_related("patient")
+        .order_by("-last_access_at")[:MY_PATIENTS_LIMIT]
+    )
+    facts = access.facts_for_many(request.user, [row.patient for row in recent])
+    authorized = [row for row in recent if access.decide(facts[row.patient_id]).allowed]
+    return render(request, "patients/my_patients.html", {"authorized": authorized})
+
+
+@require_GET
+@dmp_view
+def open_record(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
+    """The DMP's entry point from a search: the decision is made, the opening traced."""
+    return redirect("patients:summary", code=patient.code)
+
+
+@require_http_methods(["GET", "POST"])
+def authorization(request: HttpRequest, code: str) -> HttpResponse:
+    """Autorisation d'accès: declare the patient's consent, or an emergency access."""
+    patient = get_object_or_404(Patient, code=code)
+    facts = access.facts_for(request.user, patient)
+    decision = access.decide(facts)
+    if decision.allowed:
+        return redirect("patients:open", code=patient.code)
+    if not decision.can_declare:
+        return _refused(request, patient, decision)
+    form = AuthorizationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        declared = services.authorization_declare(
+            professional=request.user,
+            patient=patient,
+            kind=form.cleaned_data["declaration"],
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+        if declared.allowed:
+            return redirect("patients:open", code=patient.code)
+        form.add_error(None, declared.refusal.value)
+    context = {"patient": patient, "form": form, "emergency_opposed": access.emergency_opposed(facts)}
+    return render(request, "patients/authorization.html", context)
+
+
+@require_GET
+@dmp_view
+def summary(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
+    emergency_until = None
+    if decision.mode in (access.Mode.EMERGENCY, access.Mode.REGULATION):
+        emergency_until = access.facts_for(request.user, patient).emergency_until
+    return render(
+        request,
+        "patients/summary.html",
+        {"patient": patient, "decision": decision, "tab": "summary", "emergency_until": emergency_until},
+    )
+
+
+@require_GET
+@dmp_view
+def patient_information(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
+    context = {
+        "patient": patient,
+        "decision": decision,
+        "tab": "information",
+        "representatives": list(patient.legal_representatives.all()),
+    }
+    return render(request, "patients/information.html", context)
+
+
+@require_GET
+@dmp_view
+def management(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
+    """Gestion DMP: status, médecin traitant DMP, care team, authorized professionals, my own access."""
+    now = timezone.now()
+    today = timezone.localdate()
+    active = (
+        Authorization.objects.filter(patient=patient, withdrawn_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("professional__profession")
+        .order_by("-declared_at")
+    )
+    stays = (
+        CareStay.objects.filter(patient=patient, started_on__lte=today)
+        .exclude(ended_on__lt=today)
+        .select_related("establishment")
+    )
+    context = {
+        "patient": patient,
+        "decision": decision,
+        "tab": "management",
+        "attending": list(patient.dmp_attending_physicians.select_related("profession")),
+        "stays": list(stays),
+        "authorizations": list(active),
+        "my_declarations": any(item.professional_id == request.user.pk for item in active),
+    }
+    return render(request, "patients/management.html", context)
+
+
+@require_POST
+@dmp_view
+def withdraw(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
+    """Withdraw my declarations: effective on my very next request."""
+    if services.authorization_withdraw(professional=request.user, patient=patient, request=request):
+        _forget_opened(request, patient)
+        messages.success(request, "Votre autorisation d'accès à ce DMP a été retirée.")
+        return redirect("patients:my_patients")
+    messages.info(request, "Vous n'aviez déclaré aucune autorisation pour ce DMP.")
+    return redirect("patients:management", code=patient.code)

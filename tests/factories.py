@@ -1,5 +1,7 @@
 """Factories for every model the tests need (Faker fr_FR: French names, cities, phones)."""
 
+import datetime
+
 import factory
 from django.contrib.auth.hashers import make_password
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,6 +18,9 @@ from accounts.models import (
     Profession,
     User,
 )
+from patients.ins import with_key
+from patients.models import CareStay, IdentityStatus, Patient, Sex, VitaleCard
+from patients.services import patient_save
 from workshop.demo import luhn_key
 
 factory.Faker._DEFAULT_LOCALE = "fr_FR"
@@ -100,3 +105,41 @@ class TOTPDeviceFactory(DjangoModelFactory):
     user = factory.SubFactory(ProfessionalFactory)
     name = "e-CPS"
     confirmed = True
+
+
+class PatientFactory(DjangoModelFactory):
+    """A patient with an open DMP and a valid INS (key computed from the traits)."""
+
+    class Meta:
+        model = Patient
+
+    sex = Sex.M
+    birth_name = factory.Faker("last_name")
+    first_name = factory.Faker("first_name_male")
+    birth_first_names = factory.LazyAttribute(lambda o: o.first_name)
+    birth_date = factory.Faker("date_of_birth", minimum_age=20, maximum_age=90)
+    birth_place_cog = "67482"
+    identity_status = IdentityStatus.QUALIFIEE
+    ins = factory.Sequence(lambda n: with_key(f"1{80 + n % 20:02d}0167{n % 1000:03d}{n // 1000 % 1000:03d}"))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return patient_save(patient=model_class(*args, **kwargs))
+
+
+class CareStayFactory(DjangoModelFactory):
+    class Meta:
+        model = CareStay
+
+    patient = factory.SubFactory(PatientFactory)
+    establishment = factory.SubFactory(EstablishmentFactory)
+    started_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=3))
+
+
+class VitaleCardFactory(DjangoModelFactory):
+    class Meta:
+        model = VitaleCard
+
+    serial = factory.Sequence(lambda n: f"{n:012d}")
+    holder = factory.SubFactory(PatientFactory)
+    in_reader = True

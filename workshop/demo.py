@@ -1,16 +1,20 @@
 """The workshop's demo dataset: fictive professionals and establishments of the Grand Est region.
 
 Every identity here is invented. Numbers are fictive but well-formed (RPPS and FINESS carry a
-Luhn key), and the e-CPS secrets are derived from the RPPS so that README.md can document them.
-Later issues add patients and documents here.
+Luhn key, INS matricules a valid key and traits that agree with them), and the e-CPS secrets are
+derived from the RPPS so that README.md can document them. The demo patients exercise every
+access rule of the workshop (README.md, "Patients de démonstration"); the documents issue adds
+the rich record's documents here.
 """
 
 import hashlib
 from base64 import b32encode
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from django.contrib.auth.hashers import check_password
 from django.db import transaction
+from django.db.models import Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import (
@@ -24,6 +28,20 @@ from accounts.models import (
     Profession,
     User,
 )
+from audit.models import Trace
+from patients.ins import with_key
+from patients.models import (
+    Authorization,
+    Block,
+    CareStay,
+    DMPStatus,
+    IdentityStatus,
+    Patient,
+    RecordAccess,
+    Sex,
+    VitaleCard,
+)
+from patients.services import patient_save
 
 DEMO_PIN = "1234"
 ADMIN_USERNAME = "admin"
@@ -173,6 +191,263 @@ PROFESSIONALS = [
 ]
 
 
+_KIEFFER, _WENDLING = PROFESSIONALS[1].rpps, PROFESSIONALS[3].rpps
+
+PATIENT_EMAIL_DOMAIN = "patients-demo.test"
+
+
+@dataclass(frozen=True)
+class DemoPatient:
+    """A fictive patient; the INS matricule is built from the traits, so they always agree."""
+
+    key: str  # stable handle for the relations below (stays, cards, representatives, blocks)
+    sex: str
+    birth_name: str
+    birth_first_names: str  # in civil-status order; the first one is the "premier prénom"
+    birth_date: date
+    birth_place_cog: str  # department (2 characters, 2A/2B in Corsica) + commune (3)
+    order: str  # the NIR's 3-digit birth order number
+    rule: str  # what the patient exercises (README.md, seed_demo output)
+    usual_name: str = ""
+    identity_status: str = IdentityStatus.QUALIFIEE
+    email_local_part: str = ""
+    closed_on: date | None = None
+    closing_reason: str = ""
+    emergency_samu_allowed: bool = True
+    emergency_others_allowed: bool = True
+
+    @property
+    def ins(self) -> str:
+        """NIR layout: sex (1), year (2), month (2), birth place COG (5), order (3), key (2)."""
+        sex_digit = "1" if self.sex == Sex.M else "2"
+        return with_key(f"{sex_digit}{self.birth_date:%y%m}{self.birth_place_cog}{self.order}")
+
+    @property
+    def first_name(self) -> str:
+        return self.birth_first_names.split()[0]
+
+    @property
+    def email(self) -> str:
+        return f"{self.email_local_part}@{PATIENT_EMAIL_DOMAIN}" if self.email_local_part else ""
+
+    @property
+    def display_name(self) -> str:
+        civility = "M." if self.sex == Sex.M else "Mme"
+        return f"{civility} {(self.usual_name or self.birth_name).upper()} {self.first_name.upper()}"
+
+
+@dataclass(frozen=True)
+class DemoVitaleCard:
+    serial: str
+    holder: str  # DemoPatient.key
+    beneficiaries: tuple[str, ...] = ()
+    in_reader: bool = True  # "inserted" in the virtual reader
+
+
+@dataclass(frozen=True)
+class DemoStay:
+    patient: str  # DemoPatient.key
+    establishment: str  # FINESS
+    started_on: date
+
+
+@dataclass(frozen=True)
+class DemoBlock:
+    patient: str  # DemoPatient.key
+    professional: str  # RPPS
+    blocked_at: datetime = datetime(2025, 3, 17, 9, 30, tzinfo=UTC)
+
+
+# Born after 1976 in Corsica: older NIRs code the island as department 20, not 2A/2B.
+PATIENTS = [
+    DemoPatient(
+        key="holtzinger",
+        sex=Sex.M,
+        birth_name="HOLTZINGER",
+        birth_first_names="Marc Joseph André",
+        birth_date=date(1958, 3, 12),
+        birth_place_cog="67482",  # Strasbourg
+        order="901",
+        email_local_part="marc.holtzinger",
+        rule="Dossier riche ; pris en charge au CH Sainte-Odile (équipe de soins d'Élise MARCHAL) ; "
+        "médecin traitant DMP : Antoine WENDLING",
+    ),
+    DemoPatient(
+        key="fischbach_aurelie",
+        sex=Sex.F,
+        birth_name="FISCHBACH",
+        birth_first_names="Aurélie Marie",
+        birth_date=date(1985, 6, 21),
+        birth_place_cog="57463",  # Metz
+        order="902",
+        email_local_part="aurelie.fischbach",
+        rule="Représentante légale de Nathan et Inès ; sa carte Vitale porte ses deux enfants",
+    ),
+    DemoPatient(
+        key="fischbach_nathan",
+        sex=Sex.M,
+        birth_name="FISCHBACH",
+        birth_first_names="Nathan Paul",
+        birth_date=date(2014, 9, 2),
+        birth_place_cog="54395",  # Nancy
+        order="903",
+        email_local_part="famille.fischbach",
+        rule="Mineur représenté par sa mère ; bénéficiaire de la carte Vitale de sa mère",
+    ),
+    DemoPatient(
+        key="fischbach_ines",
+        sex=Sex.F,
+        birth_name="FISCHBACH",
+        birth_first_names="Inès Claire",
+        birth_date=date(2018, 1, 27),
+        birth_place_cog="54395",  # Nancy
+        order="904",
+        email_local_part="famille.fischbach",
+        rule="Mineure (sœur de Nathan) représentée par sa mère ; bénéficiaire de la même carte",
+    ),
+    DemoPatient(
+        key="riehl",
+        sex=Sex.F,
+        birth_name="RIEHL",
+        birth_first_names="Martine Odile",
+        birth_date=date(1962, 10, 15),
+        birth_place_cog="68066",  # Colmar
+        order="905",
+        email_local_part="martine.riehl",
+        rule="A bloqué Julien KIEFFER, pourtant de son équipe de soins au CH Sainte-Odile : "
+        "le blocage l'emporte",
+    ),
+    DemoPatient(
+        key="schaller",
+        sex=Sex.M,
+        birth_name="SCHALLER",
+        birth_first_names="Bernard Louis",
+        birth_date=date(1949, 4, 8),
+        birth_place_cog="68224",  # Mulhouse
+        order="906",
+        email_local_part="bernard.schaller",
+        emergency_samu_allowed=False,
+        emergency_others_allowed=False,
+        rule="S'est opposé à l'accès en urgence (SAMU et autres professionnels) : bris de glace refusé",
+    ),
+    DemoPatient(
+        key="gangloff",
+        sex=Sex.F,
+        birth_name="GANGLOFF",
+        birth_first_names="Yvette Jeanne",
+        birth_date=date(1937, 2, 19),
+        birth_place_cog="67180",  # Haguenau
+        order="907",
+        identity_status=IdentityStatus.VALIDEE,
+        email_local_part="yvette.gangloff",
+        closed_on=date(2024, 5, 13),
+        closing_reason="Fermeture à la demande de la patiente",
+        rule="DMP fermé le 13/05/2024 à la demande de la patiente (conservé, peut être rouvert)",
+    ),
+    DemoPatient(
+        key="muller_pierre_67",
+        sex=Sex.M,
+        birth_name="MULLER",
+        birth_first_names="Pierre Henri",
+        birth_date=date(1972, 7, 14),
+        birth_place_cog="67482",  # Strasbourg
+        order="908",
+        email_local_part="pierre.muller.67",
+        rule="Homonyme : Pierre MULLER né en 1972 dans le Bas-Rhin (carte Vitale hors du lecteur)",
+    ),
+    DemoPatient(
+        key="muller_pierre_51",
+        sex=Sex.M,
+        birth_name="MULLER",
+        birth_first_names="Pierre Étienne",
+        birth_date=date(1980, 11, 30),
+        birth_place_cog="51454",  # Reims
+        order="909",
+        email_local_part="pierre.muller.51",
+        rule="Homonyme : Pierre MULLER né en 1980 dans la Marne ; pris en charge au CH de la Vesle "
+        "(équipe de soins de Thomas GERBAUT)",
+    ),
+    DemoPatient(
+        key="muller_marie",
+        sex=Sex.F,
+        birth_name="MULLER",
+        birth_first_names="Marie Hélène",
+        birth_date=date(1975, 4, 9),
+        birth_place_cog="57463",  # Metz
+        order="910",
+        email_local_part="marie.muller",
+        rule="Homonyme : Marie MULLER par son nom de naissance",
+    ),
+    DemoPatient(
+        key="hoffmann_marie",
+        sex=Sex.F,
+        birth_name="HOFFMANN",
+        usual_name="MULLER",
+        birth_first_names="Marie Christine",
+        birth_date=date(1977, 9, 23),
+        birth_place_cog="57672",  # Thionville
+        order="911",
+        identity_status=IdentityStatus.RECUPEREE,
+        email_local_part="marie.hoffmann",
+        rule="Homonyme : Marie MULLER par son nom d'usage (née HOFFMANN)",
+    ),
+    DemoPatient(
+        key="santoni",
+        sex=Sex.M,
+        birth_name="SANTONI",
+        birth_first_names="Dominique Antoine",
+        birth_date=date(1981, 8, 22),
+        birth_place_cog="2A004",  # Ajaccio
+        order="912",
+        email_local_part="dominique.santoni",
+        rule="Né en Corse-du-Sud : matricule INS en 2A (Ajaccio, 2A004)",
+    ),
+    DemoPatient(
+        key="orsoni",
+        sex=Sex.F,
+        birth_name="ORSONI",
+        birth_first_names="Laetitia Maria",
+        birth_date=date(1991, 12, 3),
+        birth_place_cog="2B033",  # Bastia
+        order="913",
+        email_local_part="laetitia.orsoni",
+        rule="Née en Haute-Corse : matricule INS en 2B (Bastia, 2B033)",
+    ),
+    DemoPatient(
+        key="brunner",
+        sex=Sex.M,
+        birth_name="BRUNNER",
+        birth_first_names="Noah Lucas",
+        birth_date=date(2001, 5, 17),
+        birth_place_cog="88160",  # Épinal
+        order="914",
+        identity_status=IdentityStatus.PROVISOIRE,
+        email_local_part="noah.brunner",
+        rule="Identité provisoire : l'identité n'est pas encore vérifiée",
+    ),
+]
+# The record the documents issue fills with eleven documents (2005-2024).
+RICH_RECORD = PATIENTS[0]
+
+VITALE_CARDS = [
+    DemoVitaleCard("900000000001", "holtzinger"),
+    DemoVitaleCard("900000000002", "fischbach_aurelie", beneficiaries=("fischbach_nathan", "fischbach_ines")),
+    DemoVitaleCard("900000000003", "riehl"),
+    DemoVitaleCard("900000000004", "schaller"),
+    DemoVitaleCard("900000000005", "gangloff"),
+    DemoVitaleCard("900000000006", "muller_pierre_67", in_reader=False),
+    DemoVitaleCard("900000000007", "santoni", in_reader=False),
+]
+STAYS = [
+    DemoStay("holtzinger", _STRASBOURG, date(2024, 11, 4)),
+    DemoStay("riehl", _STRASBOURG, date(2024, 12, 9)),
+    DemoStay("muller_pierre_51", _REIMS, date(2024, 10, 21)),
+]
+ATTENDING_PHYSICIANS = {"holtzinger": (_WENDLING,)}  # médecin traitant DMP (RPPS)
+LEGAL_REPRESENTATIVES = {"fischbach_nathan": ("fischbach_aurelie",), "fischbach_ines": ("fischbach_aurelie",)}
+BLOCKS = [DemoBlock("riehl", _KIEFFER)]
+
+
 def ecps_key(seed: str) -> str:
     """A documented TOTP secret (hex, 20 bytes) derived from an account's identifier."""
     return hashlib.sha256(f"dmp-portal-demo-ecps:{seed}".encode()).hexdigest()[:40]
@@ -194,16 +469,55 @@ class DemoLogin:
 
 @transaction.atomic
 def seed_demo(*, reset: bool = False) -> list[DemoLogin]:
-    """Create or refresh the demo accounts; the same call always yields the same state."""
+    """Create or refresh the demo accounts and patients; the same call always yields the same state.
+
+    Without `reset`, only what the dataset defines is written (update_or_create by username, card
+    number, INS, serial): what the trainees did (declarations, accesses) stays. With `reset`, see
+    `_reset_demo()`.
+    """
     if reset:
-        User.objects.filter(is_demo=True).delete()
+        _reset_demo()
     for item in ESTABLISHMENTS:
         Establishment.objects.update_or_create(
             finess=item.finess, defaults={"name": item.name, "city": item.city}
         )
     logins = [_seed_professional(item) for item in PROFESSIONALS]
     logins.append(_seed_admin())
+    _seed_patients()
     return logins
+
+
+def _reset_demo() -> None:
+    """Put the workshop back to the dataset: wipe what the trainees did, delete demo rows, reseed.
+
+    Traces are never deleted (the access history is append-only, DESIGN.md §4) and PROTECT the
+    patients and accounts they name. So reset:
+    - deletes what hangs off the demo patients (declarations, record accesses, blocks, care stays,
+      Vitale cards): `seed_demo` then recreates the dataset's own;
+    - deletes the demo patients and demo accounts that no trace (and no declaration) names; the
+      others are kept and refreshed in place by `seed_demo` (same INS, same username), so their
+      history stays attached to them. A kept demo account that the dataset does not define (a
+      trainee's) is deactivated instead of deleted.
+    Workshop sandboxes (private copies per trainee) are the workshop issue's business.
+    """
+    patients = Patient.objects.filter(ins__in=[item.ins for item in PATIENTS])
+    Authorization.objects.filter(patient__in=patients).delete()
+    RecordAccess.objects.filter(patient__in=patients).delete()
+    Block.objects.filter(patient__in=patients).delete()
+    CareStay.objects.filter(patient__in=patients).delete()
+    VitaleCard.objects.filter(
+        Q(holder__in=patients) | Q(serial__in=[card.serial for card in VITALE_CARDS])
+    ).delete()
+    # actor/patient are nullable: exclude NULLs, or "NOT IN (…, NULL)" would match nothing.
+    traced_patients = Trace.objects.filter(patient__isnull=False).values("patient")
+    patients.exclude(pk__in=traced_patients).delete()
+
+    kept_users = Q(pk__in=Trace.objects.filter(actor__isnull=False).values("actor")) | Q(
+        pk__in=Authorization.objects.values("professional")
+    )
+    demo_users = User.objects.filter(is_demo=True)
+    demo_users.exclude(kept_users).delete()
+    demo_users.filter(kept_users).update(is_active=False)  # seed_demo reactivates its own accounts
 
 
 def _seed_professional(item: DemoProfessional) -> DemoLogin:
@@ -307,3 +621,55 @@ def _seed_admin() -> DemoLogin:
         pin="—",
         ecps_secret=ecps_secret_base32(ADMIN_USERNAME),
     )
+
+
+def _seed_patients() -> None:
+    by_key = {item.key: _seed_patient(item) for item in PATIENTS}
+    professionals = {
+        user.rpps: user for user in User.objects.filter(rpps__in=[p.rpps for p in PROFESSIONALS])
+    }
+    for item in PATIENTS:
+        patient = by_key[item.key]
+        patient.dmp_attending_physicians.set(
+            [professionals[rpps] for rpps in ATTENDING_PHYSICIANS.get(item.key, ())]
+        )
+        patient.legal_representatives.set([by_key[key] for key in LEGAL_REPRESENTATIVES.get(item.key, ())])
+    for stay in STAYS:
+        CareStay.objects.update_or_create(
+            patient=by_key[stay.patient],
+            establishment=Establishment.objects.get(finess=stay.establishment),
+            started_on=stay.started_on,
+            defaults={"ended_on": None},
+        )
+    for block in BLOCKS:
+        Block.objects.update_or_create(
+            patient=by_key[block.patient],
+            professional=professionals[block.professional],
+            defaults={"blocked_at": block.blocked_at},
+        )
+    for item in VITALE_CARDS:
+        card, _ = VitaleCard.objects.update_or_create(
+            serial=item.serial, defaults={"holder": by_key[item.holder], "in_reader": item.in_reader}
+        )
+        card.beneficiaries.set([by_key[key] for key in item.beneficiaries])
+
+
+def _seed_patient(item: DemoPatient) -> Patient:
+    """Create or refresh one patient by INS, through patient_save (validation, search keys)."""
+    patient = Patient.objects.filter(ins=item.ins).first() or Patient(ins=item.ins)
+    patient.identity_status = item.identity_status
+    patient.birth_name = item.birth_name
+    patient.usual_name = item.usual_name
+    patient.birth_first_names = item.birth_first_names
+    patient.first_name = item.first_name
+    patient.sex = item.sex
+    patient.birth_date = item.birth_date
+    patient.birth_place_cog = item.birth_place_cog
+    patient.email = item.email
+    patient.dmp_status = DMPStatus.CLOSED if item.closed_on else DMPStatus.ACTIVE
+    patient.closed_on = item.closed_on
+    patient.closing_reason = item.closing_reason
+    patient.emergency_samu_allowed = item.emergency_samu_allowed
+    patient.emergency_others_allowed = item.emergency_others_allowed
+    patient.emergency_masked_allowed = False
+    return patient_save(patient=patient)

@@ -6,19 +6,97 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import CPSCard, User
-from workshop.demo import ADMIN_PASSWORD, DEMO_PIN, PROFESSIONALS, ecps_secret_base32, seed_demo
+from audit.models import Action, Trace
+from audit.services import record
+from patients import access
+from patients.ins import validate_ins
+from patients.models import (
+    Authorization,
+    AuthorizationKind,
+    Block,
+    CareStay,
+    DMPStatus,
+    IdentityStatus,
+    Patient,
+    RecordAccess,
+    VitaleCard,
+)
+from workshop.demo import (
+    ADMIN_PASSWORD,
+    DEMO_PIN,
+    PATIENTS,
+    PROFESSIONALS,
+    RICH_RECORD,
+    ecps_secret_base32,
+    seed_demo,
+)
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+MARCHAL, KIEFFER, ROTHENBACH, WENDLING, GERBAUT, LORRAIN = (f"8{item.rpps}" for item in PROFESSIONALS)
 
 
 def _state() -> list[tuple]:
-    users = User.objects.order_by("username").values_list("username", "rpps", "profession_id", "card_type")
+    users = User.objects.order_by("username").values_list(
+        "username", "rpps", "profession_id", "card_type", "is_active"
+    )
     cards = CPSCard.objects.order_by("number").values_list("number", "user__username")
     devices = TOTPDevice.objects.order_by("key").values_list("key", "user__username", "confirmed")
-    return [*users, *cards, *devices]
+    return [*users, *cards, *devices, *_patient_state()]
+
+
+def _patient_state() -> list[tuple]:
+    """Every demo fact about patients, by natural keys (INS, RPPS, FINESS, serial): pks may change."""
+    patients = Patient.objects.order_by("ins").values_list(
+        "ins",
+        "identity_status",
+        "birth_name",
+        "usual_name",
+        "birth_first_names",
+        "first_name",
+        "sex",
+        "birth_date",
+        "birth_place_cog",
+        "email",
+        "dmp_status",
+        "closed_on",
+        "closing_reason",
+        "emergency_samu_allowed",
+        "emergency_others_allowed",
+        "emergency_masked_allowed",
+    )
+    relations = [
+        (
+            patient.ins,
+            sorted(patient.legal_representatives.values_list("ins", flat=True)),
+            sorted(patient.dmp_attending_physicians.values_list("rpps", flat=True)),
+        )
+        for patient in Patient.objects.order_by("ins")
+    ]
+    vitale = [
+        (
+            card.serial,
+            card.holder.ins,
+            card.in_reader,
+            sorted(card.beneficiaries.values_list("ins", flat=True)),
+        )
+        for card in VitaleCard.objects.order_by("serial")
+    ]
+    stays = CareStay.objects.order_by("patient__ins", "started_on").values_list(
+        "patient__ins", "establishment__finess", "started_on", "ended_on"
+    )
+    blocks = Block.objects.order_by("patient__ins").values_list(
+        "patient__ins", "professional__rpps", "blocked_at"
+    )
+    return [*patients, *relations, *vitale, *stays, *blocks]
+
+
+def _patient(key: str) -> Patient:
+    return Patient.objects.get(ins=next(item.ins for item in PATIENTS if item.key == key))
 
 
 @pytest.mark.django_db
@@ -75,3 +153,174 @@ def test_readme_documents_every_demo_login():
     assert ADMIN_PASSWORD in table
     assert ecps_secret_base32("admin") in table
     assert re.search(rf"\b{DEMO_PIN}\b", table)
+
+
+# Demo patients: every access rule of the workshop, on fictive but well-formed identities.
+
+
+@pytest.mark.django_db
+def test_every_demo_patient_has_a_valid_ins_that_agrees_with_the_traits():
+    seed_demo()
+
+    patients = Patient.objects.filter(ins__in=[item.ins for item in PATIENTS])
+    assert patients.count() == len(PATIENTS)
+    for patient in patients:
+        validate_ins(patient.ins)
+        assert patient.ins[0] == ("1" if patient.sex == "M" else "2"), patient
+        assert patient.ins[1:5] == patient.birth_date.strftime("%y%m"), patient
+        assert patient.ins[5:10] == patient.birth_place_cog, patient
+        assert patient.email.endswith(".test"), patient
+
+
+@pytest.mark.django_db
+def test_the_rich_record_belongs_to_a_qualified_adult_man_in_marchals_care_team():
+    seed_demo()
+    patient = Patient.objects.get(ins=RICH_RECORD.ins)
+
+    assert (patient.sex, patient.identity_status, patient.is_minor) == ("M", IdentityStatus.QUALIFIEE, False)
+    assert patient.stays.filter(establishment__name="Centre hospitalier Sainte-Odile", ended_on=None).exists()
+    assert list(patient.dmp_attending_physicians.values_list("username", flat=True)) == [WENDLING]
+    for username in (MARCHAL, WENDLING):
+        decision = access.decision_for(User.objects.get(username=username), patient)
+        assert decision.mode is access.Mode.CARE_TEAM, username
+
+
+@pytest.mark.django_db
+def test_minors_have_a_legal_representative_whose_card_carries_both():
+    seed_demo()
+    nathan, ines, mother = (
+        _patient(key) for key in ("fischbach_nathan", "fischbach_ines", "fischbach_aurelie")
+    )
+
+    assert nathan.is_minor and ines.is_minor and not mother.is_minor
+    for child in (nathan, ines):
+        assert list(child.legal_representatives.all()) == [mother]
+    card = VitaleCard.objects.get(holder=mother)
+    assert card.in_reader
+    assert set(card.beneficiaries.all()) == {nathan, ines}
+
+
+@pytest.mark.django_db
+def test_a_patient_blocked_a_professional_of_her_care_team():
+    seed_demo()
+    patient, kieffer = _patient("riehl"), User.objects.get(username=KIEFFER)
+
+    assert Block.objects.filter(patient=patient, professional=kieffer).exists()
+    assert access.facts_for(kieffer, patient).care_team  # the block beats presumed consent
+    assert access.decision_for(kieffer, patient).refusal is access.Refusal.BLOCKED
+    assert access.decision_for(User.objects.get(username=MARCHAL), patient).mode is access.Mode.CARE_TEAM
+
+
+@pytest.mark.django_db
+def test_a_patient_refused_emergency_access():
+    seed_demo()
+    patient = _patient("schaller")
+
+    assert (patient.emergency_samu_allowed, patient.emergency_others_allowed) == (False, False)
+    assert not patient.emergency_masked_allowed
+    facts = access.facts_for(User.objects.get(username=LORRAIN), patient)
+    assert access.decide_emergency(facts, reason="Malaise").refusal is access.Refusal.EMERGENCY_OPPOSED
+
+
+@pytest.mark.django_db
+def test_a_dmp_is_closed_with_its_date_and_reason():
+    seed_demo()
+    patient = _patient("gangloff")
+
+    assert patient.dmp_status == DMPStatus.CLOSED
+    assert patient.closed_on is not None and patient.closing_reason
+    assert (
+        access.decision_for(User.objects.get(username=MARCHAL), patient).refusal is access.Refusal.DMP_CLOSED
+    )
+
+
+@pytest.mark.django_db
+def test_homonyms_make_relevance_matter():
+    seed_demo()
+    pierres = list(Patient.objects.matching_name("Muller").filter(first_name="Pierre", sex="M"))
+    maries = list(Patient.objects.matching_name("Muller").filter(first_name="Marie", sex="F"))
+
+    assert len(pierres) == 2
+    assert len({p.birth_date for p in pierres}) == 2 and len({p.birth_department for p in pierres}) == 2
+    assert len({p.birth_name for p in pierres}) == 1
+    assert len(maries) == 2
+    assert {m.usual_name for m in maries} == {"", "MULLER"}  # one is a MULLER by usage name only
+
+
+@pytest.mark.django_db
+def test_corsican_births_use_2a_and_2b():
+    seed_demo()
+    demo = Patient.objects.filter(ins__in=[item.ins for item in PATIENTS])
+
+    corsicans = {p.ins[5:7]: p.birth_place_cog for p in demo if p.ins[5:7] in {"2A", "2B"}}
+    assert corsicans == {"2A": "2A004", "2B": "2B033"}
+
+
+@pytest.mark.django_db
+def test_an_identity_is_still_provisional():
+    seed_demo()
+
+    assert _patient("brunner").identity_status == IdentityStatus.PROVISOIRE
+
+
+@pytest.mark.django_db
+def test_several_vitale_cards_are_in_the_reader_and_some_are_not():
+    seed_demo()
+
+    assert VitaleCard.objects.filter(in_reader=True).count() >= 3
+    assert VitaleCard.objects.filter(in_reader=False).exists()
+
+
+@pytest.mark.django_db
+def test_reset_works_on_a_fresh_database_and_twice():
+    call_command("seed_demo", "--reset", stdout=io.StringIO())
+    first = _state()
+    call_command("seed_demo", "--reset", stdout=io.StringIO())
+
+    assert _state() == first
+
+
+@pytest.mark.django_db
+def test_reset_wipes_the_trainees_work_but_keeps_traced_patients_and_accounts():
+    seed_demo()
+    fresh = _state()
+    patient, marchal = Patient.objects.get(ins=RICH_RECORD.ins), User.objects.get(username=MARCHAL)
+    rothenbach, schaller = User.objects.get(username=ROTHENBACH), _patient("schaller")
+    trainee = User.objects.create(username="stagiaire-trace", is_demo=True)
+    with transaction.atomic():
+        record(actor=marchal, patient=patient, action=Action.RECORD_OPENED)
+        record(actor=trainee, action=Action.PATIENT_SEARCHED)
+    Authorization.objects.create(patient=schaller, professional=rothenbach, kind=AuthorizationKind.CONSENT)
+    RecordAccess.objects.create(
+        patient=schaller,
+        professional=rothenbach,
+        first_access_at=timezone.now(),
+        last_access_at=timezone.now(),
+    )
+    Block.objects.create(patient=patient, professional=User.objects.get(username=GERBAUT))
+
+    call_command("seed_demo", "--reset", stdout=io.StringIO())
+
+    assert Patient.objects.get(ins=RICH_RECORD.ins).pk == patient.pk  # kept, with its history
+    assert User.objects.get(username=MARCHAL).pk == marchal.pk
+    assert Trace.objects.count() == 2
+    assert not Authorization.objects.exists() and not RecordAccess.objects.exists()
+    assert not User.objects.get(username="stagiaire-trace").is_active
+    assert [row for row in _state() if row[0] != "stagiaire-trace"] == fresh
+
+
+def test_readme_lists_every_demo_patient():
+    section = README.read_text().split("## Patients de démonstration", 1)[1].split("\n## ", 1)[0]
+
+    for item in PATIENTS:
+        assert item.ins in section, item.key
+        assert item.birth_date.strftime("%d/%m/%Y") in section, item.key
+
+
+@pytest.mark.django_db
+def test_the_command_prints_the_demo_patients():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+
+    for item in PATIENTS:
+        assert item.ins in out.getvalue()

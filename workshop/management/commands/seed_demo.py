@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from workshop.demo import seed_demo
+from workshop.demo import PATIENTS, VITALE_CARDS, seed_demo
 
 
 class Command(BaseCommand):
@@ -8,7 +8,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--reset", action="store_true", help="Supprime d'abord tous les comptes de démonstration."
+            "--reset",
+            action="store_true",
+            help="Remet le jeu de démonstration dans son état initial (comptes, patients, autorisations).",
         )
 
     def handle(self, *args: object, reset: bool, **options: object) -> None:
@@ -18,4 +20,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.name:<28} {login.profession:<40} RPPS {login.rpps:<11}  "
                 f"carte {login.card:<10}  PIN {login.pin:<4}  e-CPS {login.ecps_secret}"
+            )
+        # Holders and beneficiaries of the cards inserted in the virtual reader.
+        inserted = {
+            key for card in VITALE_CARDS if card.in_reader for key in (card.holder, *card.beneficiaries)
+        }
+        self.stdout.write(
+            self.style.SUCCESS("Patients de démonstration (* : sur une carte Vitale insérée dans le lecteur)")
+        )
+        for patient in PATIENTS:
+            reader = "*" if patient.key in inserted else " "
+            self.stdout.write(
+                f"  {reader} {patient.display_name:<24} INS {patient.ins}  né(e) le "
+                f"{patient.birth_date:%d/%m/%Y}  {patient.rule}"
             )

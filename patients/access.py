@@ -1,0 +1,203 @@
+"""May this professional open this patient's DMP, and in which mode? The one place that decides.
+
+`decide()` is a pure function of `AccessFacts`; `facts_for()` gathers those facts from the
+database. Deny by default: only the cases listed below open a DMP.
+
+Rules (DESIGN.md §4, workshop slides "Autorisation d'accès"):
+- the DMP must be open;
+- a professional the patient blocked has no access, even with consent or in emergency;
+- a care-team member (the patient's médecin traitant DMP, or a professional of an
+  establishment where the patient is in care) has presumed consent;
+- an emergency access in progress opens the DMP ("régulation" for SAMU professionals);
+- anyone else must have declared the patient's consent, and must declare again on first
+  access or when their last access is over six months old.
+Interns (CPF) and pharmacy technicians get the same decision: what they may then read is the
+habilitation matrix's business (documents issue).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from accounts.models import User
+from patients.models import Authorization, AuthorizationKind, Block, CareStay, Patient, RecordAccess
+
+# "Accéder à un DMP pour la première fois ou depuis plus de six mois depuis la dernière connexion"
+DECLARATION_VALIDITY = timedelta(days=183)
+# An emergency access (bris de glace) opens the DMP for a bounded time, then ends by itself.
+EMERGENCY_DURATION = timedelta(hours=24)
+SAMU_PRACTICE_SETTING = "SAMU_SMUR"
+
+
+class Mode(Enum):
+    CARE_TEAM = "Membre de l'équipe de soins (consentement présumé)"
+    CONSENT = "Consentement du patient déclaré"
+    EMERGENCY = "Accès en urgence (bris de glace)"
+    REGULATION = "Accès en urgence par le SAMU (régulation)"
+
+
+class Refusal(Enum):
+    NOT_A_PROFESSIONAL = "Réservé aux professionnels de santé."
+    DMP_CLOSED = "Le DMP de ce patient est fermé."
+    BLOCKED = "Le patient a bloqué votre accès à son DMP."
+    NEEDS_DECLARATION = "Vous n'êtes actuellement pas autorisé à accéder au DMP de ce patient."
+    EMERGENCY_OPPOSED = "Le patient s'est opposé à l'accès en urgence à son DMP."
+    EMERGENCY_NEEDS_REASON = "Indiquez le motif de l'accès en urgence."
+
+
+@dataclass(frozen=True)
+class AccessFacts:
+    now: datetime
+    is_professional: bool
+    dmp_open: bool
+    blocked: bool
+    care_team: bool
+    is_samu: bool
+    last_consent_at: datetime | None  # latest consent declaration not withdrawn
+    last_access_at: datetime | None
+    emergency_until: datetime | None  # end of the latest emergency access not withdrawn
+    samu_allowed: bool
+    others_allowed: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    mode: Mode | None = None
+    refusal: Refusal | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.mode is not None
+
+    @property
+    def can_declare(self) -> bool:
+        """The refusal can be lifted by a declaration on the "Autorisation d'accès" page."""
+        return self.refusal is Refusal.NEEDS_DECLARATION
+
+
+def decide(facts: AccessFacts) -> Decision:
+    if not facts.is_professional:
+        return Decision(refusal=Refusal.NOT_A_PROFESSIONAL)
+    if not facts.dmp_open:
+        return Decision(refusal=Refusal.DMP_CLOSED)
+    if facts.blocked:
+        return Decision(refusal=Refusal.BLOCKED)
+    if facts.care_team:
+        return Decision(mode=Mode.CARE_TEAM)
+    if facts.emergency_until is not None and facts.emergency_until > facts.now:
+        return Decision(mode=Mode.REGULATION if facts.is_samu else Mode.EMERGENCY)
+    if facts.last_consent_at is not None:
+        latest = max(filter(None, (facts.last_consent_at, facts.last_access_at)))
+        if facts.now - latest <= DECLARATION_VALIDITY:
+            return Decision(mode=Mode.CONSENT)
+    return Decision(refusal=Refusal.NEEDS_DECLARATION)
+
+
+def decide_emergency(facts: AccessFacts, *, reason: str) -> Decision:
+    """May this professional declare an emergency access now? (The access itself is `decide`.)"""
+    if not facts.is_professional:
+        return Decision(refusal=Refusal.NOT_A_PROFESSIONAL)
+    if not facts.dmp_open:
+        return Decision(refusal=Refusal.DMP_CLOSED)
+    if facts.blocked:
+        return Decision(refusal=Refusal.BLOCKED)
+    if emergency_opposed(facts):
+        return Decision(refusal=Refusal.EMERGENCY_OPPOSED)
+    if not reason.strip():
+        return Decision(refusal=Refusal.EMERGENCY_NEEDS_REASON)
+    return Decision(mode=Mode.REGULATION if facts.is_samu else Mode.EMERGENCY)
+
+
+def emergency_opposed(facts: AccessFacts) -> bool:
+    """The patient refused emergency access for professionals like this one (SAMU or others)."""
+    return not (facts.samu_allowed if facts.is_samu else facts.others_allowed)
+
+
+def decide_consent(facts: AccessFacts) -> Decision:
+    """May this professional declare the patient's consent now?"""
+    if not facts.is_professional:
+        return Decision(refusal=Refusal.NOT_A_PROFESSIONAL)
+    if not facts.dmp_open:
+        return Decision(refusal=Refusal.DMP_CLOSED)
+    if facts.blocked:
+        return Decision(refusal=Refusal.BLOCKED)
+    return Decision(mode=Mode.CONSENT)
+
+
+def facts_for(user: User, patient: Patient, *, now: datetime | None = None) -> AccessFacts:
+    """Everything `decide` needs for one patient."""
+    return facts_for_many(user, [patient], now=now)[patient.pk]
+
+
+def facts_for_many(
+    user: User, patients: Iterable[Patient], *, now: datetime | None = None
+) -> dict[int, AccessFacts]:
+    """The facts for many patients in six queries, whatever their number ("Mes patients")."""
+    now = now or timezone.now()
+    patients = list(patients)
+    if not user.is_professional:
+        return {
+            p.pk: AccessFacts(now, False, p.is_open, False, False, False, None, None, None, False, False)
+            for p in patients
+        }
+    ids = [p.pk for p in patients]
+    practices = list(user.practices.values_list("establishment_id", "practice_setting_id"))
+    today = timezone.localdate(now)
+    in_care = set(
+        CareStay.objects.filter(
+            patient_id__in=ids,
+            establishment_id__in=[establishment for establishment, _ in practices],
+            started_on__lte=today,
+        )
+        .exclude(ended_on__lt=today)
+        .values_list("patient_id", flat=True)
+    )
+    attending = set(
+        Patient.dmp_attending_physicians.through.objects.filter(patient_id__in=ids, user=user).values_list(
+            "patient_id", flat=True
+        )
+    )
+    blocked = set(
+        Block.objects.filter(patient_id__in=ids, professional=user).values_list("patient_id", flat=True)
+    )
+    declarations = {
+        row["patient"]: row
+        for row in Authorization.objects.filter(
+            patient_id__in=ids, professional=user, withdrawn_at__isnull=True
+        )
+        .values("patient")
+        .annotate(
+            consent=Max("declared_at", filter=Q(kind=AuthorizationKind.CONSENT)),
+            emergency=Max("expires_at", filter=Q(kind=AuthorizationKind.EMERGENCY)),
+        )
+    }
+    accesses = dict(
+        RecordAccess.objects.filter(patient_id__in=ids, professional=user).values_list(
+            "patient_id", "last_access_at"
+        )
+    )
+    is_samu = any(setting == SAMU_PRACTICE_SETTING for _, setting in practices)
+    return {
+        p.pk: AccessFacts(
+            now=now,
+            is_professional=True,
+            dmp_open=p.is_open,
+            blocked=p.pk in blocked,
+            care_team=p.pk in attending or p.pk in in_care,
+            is_samu=is_samu,
+            last_consent_at=declarations.get(p.pk, {}).get("consent"),
+            last_access_at=accesses.get(p.pk),
+            emergency_until=declarations.get(p.pk, {}).get("emergency"),
+            samu_allowed=p.emergency_samu_allowed,
+            others_allowed=p.emergency_others_allowed,
+        )
+        for p in patients
+    }
+
+
+def decision_for(user: User, patient: Patient) -> Decision:
+    return decide(facts_for(user, patient))

@@ -1,0 +1,73 @@
+"""The virtual Carte Vitale reader: pick an inserted card, then the person on it (holder or beneficiary).
+
+Reading a card and choosing a person is a patient search (DESIGN.md §1, step 2): the choice writes one
+"a recherché un patient" trace, then hands over to the DMP entry, which decides on access.
+"""
+
+import uuid
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.models import Action
+from audit.services import record
+from patients.models import Patient, VitaleCard
+
+VITALE_SEARCH_DETAILS = "carte Vitale"
+
+
+def _get_inserted_card(pk: int) -> VitaleCard:
+    """The card if it sits in the reader; 404 otherwise (a card in someone's wallet cannot be read)."""
+    return get_object_or_404(VitaleCard.objects.select_related("holder"), pk=pk, in_reader=True)
+
+
+def _people_on(card: VitaleCard) -> list[Patient]:
+    """The holder first, then the beneficiaries from the eldest: the persons this card lets you choose."""
+    beneficiaries = card.beneficiaries.exclude(pk=card.holder_id).order_by("birth_date", "pk")
+    return [card.holder, *beneficiaries]
+
+
+@never_cache
+@require_GET
+def reader(request: HttpRequest) -> HttpResponse:
+    """Step 1: the cards inserted in the reader, named by their holder (never by INS)."""
+    cards = list(
+        VitaleCard.objects.filter(in_reader=True)
+        .select_related("holder")
+        .order_by("holder__birth_name", "holder__first_name", "pk")
+    )
+    return render(request, "patients/vitale_reader.html", {"cards": cards})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def card(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 2: the holder and beneficiaries of one inserted card; choosing one traces the search
+    and opens the DMP entry. A person who is not on this card gives 404."""
+    vitale = _get_inserted_card(pk)
+    people = _people_on(vitale)
+    if request.method == "POST":
+        patient = _chosen(people, request.POST.get("patient", ""))
+        with transaction.atomic():
+            record(
+                actor=request.user,
+                action=Action.PATIENT_SEARCHED,
+                details=VITALE_SEARCH_DETAILS,
+                request=request,
+            )
+        return redirect("patients:open", patient.code)
+    return render(request, "patients/vitale_card.html", {"card": vitale, "people": people})
+
+
+def _chosen(people: list[Patient], code: str) -> Patient:
+    try:
+        wanted = uuid.UUID(code)
+    except ValueError:
+        raise Http404("Personne inconnue sur cette carte.") from None
+    for person in people:
+        if person.code == wanted:
+            return person
+    raise Http404("Personne inconnue sur cette carte.")
