@@ -18,6 +18,18 @@ class Action(models.TextChoices):
     EMERGENCY_ACCESS = "emergency_access", "a accédé au DMP en mode bris de glace"
     RECORD_OPENED = "record_opened", "a ouvert le DMP avec un navigateur web"
     AUTHORIZATION_WITHDRAWN = "authorization_withdrawn", "a retiré son autorisation"
+    HISTORY_VIEWED = "history_viewed", "a consulté l'historique des accès"
+    DOCUMENT_VIEWED = "document_viewed", "a consulté le document"
+    DOCUMENT_ADDED = "document_added", "a ajouté le document"
+    DOCUMENT_MASKED = "document_masked", "a masqué le document"
+    DOCUMENT_UNMASKED = "document_unmasked", "a démasqué le document"
+    DOCUMENT_ARCHIVED = "document_archived", "a archivé le document"
+    DOCUMENT_DELETED = "document_deleted", "a supprimé le document"
+    DOCUMENT_CONFIDENTIALITY_CHANGED = "document_confidentiality", "a modifié la confidentialité du document"
+    VACCINATION_ADDED = "vaccination_added", "a ajouté une vaccination au carnet"
+    LOGIN = "login", "s'est connecté"
+    LOGIN_FAILED = "login_failed", "a échoué à se connecter"
+    LOGOUT = "logout", "s'est déconnecté"
 
 
 class Trace(models.Model):
@@ -33,6 +45,9 @@ class Trace(models.Model):
     )
     action = models.CharField("action", max_length=40, choices=Action)
     mode = models.CharField("mode d'accès", max_length=100, blank=True)
+    # Snapshot of the document concerned: the trace outlives a rename or a deletion.
+    document_code = models.UUIDField("document (identifiant)", null=True, blank=True)
+    document_title = models.CharField("document (titre au moment de l'action)", max_length=255, blank=True)
     details = models.CharField("précisions", max_length=500, blank=True)
     client_address = models.GenericIPAddressField("adresse du poste", null=True, blank=True)
 
@@ -55,4 +70,6 @@ class Trace(models.Model):
         label = self.get_action_display()
         if self.action == Action.EMERGENCY_ACCESS and self.details:
             return f"{label} (motif : {self.details})"
+        if self.document_title:
+            return f"{label} « {self.document_title} »"
         return label

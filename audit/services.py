@@ -10,13 +10,15 @@ def record(
     actor: User,
     action: Action,
     patient: object | None = None,
+    document: object | None = None,
     mode: str = "",
     details: str = "",
     request: HttpRequest | None = None,
 ) -> Trace:
     """Write one trace. Call it inside the action's transaction: no action without its trace.
 
-    `patient` is a patients.Patient (typed loosely: audit does not import patients).
+    `patient` is a patients.Patient and `document` a documents.Document (anything with `code` and
+    `title`): typed loosely, because audit imports neither.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside the action's transaction.")
@@ -27,6 +29,8 @@ def record(
         patient=patient,
         action=action,
         mode=mode,
+        document_code=getattr(document, "code", None),
+        document_title=getattr(document, "title", "")[:255] if document is not None else "",
         details=details[:500],
         client_address=request.META.get("REMOTE_ADDR") if request else None,
     )
