@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _reference_codes(sender: AppConfig, apps=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """After `migrate` (migration state `apps`) or `flush` (no `apps`: the real models)."""
+    from django.apps import apps as global_apps
+
+    from accounts import reference
+
+    reference.load(apps or global_apps)
 
 
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = "Professionnels et connexion"
+
+    def ready(self) -> None:
+        # Reference codes, not business rules: they come back after a flush (see reference).
+        post_migrate.connect(_reference_codes, sender=self)

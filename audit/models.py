@@ -1,13 +1,22 @@
-"""The access history. audit imports neither patients nor documents (DESIGN.md §2): it refers
-to them by string foreign keys and snapshots.
+"""The access history: append-only, hash-chained traces, and the patient notifications outbox.
 
-This first version is the small trace table the patients issue needs; the access-history issue
-makes it append-only and hash-chained, and adds the pages and the patient notifications.
+audit imports neither patients nor documents (DESIGN.md §2): it refers to them by string
+foreign keys and snapshots.
+
+Chains are per patient (and, for traces without a patient such as searches, per actor):
+- a patient's history, the part the patient reads, can be verified on its own;
+- writers for different patients never wait for each other: the lock that keeps a chain
+  from forking (two traces claiming the same predecessor) covers one patient, not the region.
 """
+
+import hashlib
+import json
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+GENESIS_HASH = "0" * 64
 
 
 class Action(models.TextChoices):
@@ -33,8 +42,16 @@ class Action(models.TextChoices):
 
 
 class Trace(models.Model):
-    created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
-    # PROTECT: a trace outlives nothing it names; the actor's account cannot vanish under it.
+    """One action, never updated, never deleted (database triggers: audit/triggers.py)."""
+
+    # Position in the chain (see module docstring): chain key, rank, predecessor's hash, own hash.
+    chain = models.CharField("chaîne", max_length=40, editable=False)
+    seq = models.PositiveBigIntegerField("rang dans la chaîne", editable=False)
+    prev_hash = models.CharField("empreinte précédente", max_length=64, editable=False)
+    hash = models.CharField("empreinte", max_length=64, editable=False)
+
+    created_at = models.DateTimeField("date", editable=False)
+    # PROTECT: the actor's account cannot vanish from under their traces.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name="auteur"
     )
@@ -54,11 +71,15 @@ class Trace(models.Model):
     class Meta:
         verbose_name = "trace"
         indexes = [
-            # a patient's history, most recent first
+            # "Historique des accès": a patient's traces, most recent first
             models.Index(fields=["patient", "-created_at"], name="audit_trace_patient_idx"),
+            # "Vos actions (N)": one actor's traces on one patient
+            models.Index(fields=["patient", "actor", "-created_at"], name="audit_trace_patient_actor_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(action__in=Action.values), name="audit_trace_action_valid"),
+            # Two traces can never claim the same place in a chain: a fork is impossible.
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_trace_chain_seq_unique"),
         ]
 
     def __str__(self) -> str:
@@ -73,3 +94,94 @@ class Trace(models.Model):
         if self.document_title:
             return f"{label} « {self.document_title} »"
         return label
+
+    def compute_hash(self) -> str:
+        """SHA-256 of the predecessor's hash and every field the patient could rely on."""
+        payload = [
+            self.chain,
+            self.seq,
+            self.prev_hash,
+            self.created_at.isoformat(),
+            self.actor_id,
+            self.actor_label,
+            self.patient_id,
+            self.action,
+            self.mode,
+            str(self.document_code) if self.document_code else "",
+            self.document_title,
+            self.details,
+            self.client_address or "",
+        ]
+        return hashlib.sha256(
+            json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        ).hexdigest()
+
+
+class ChainHead(models.Model):
+    """The last link of each chain: the lock row writers queue on, and the witness that reveals
+    a trace removed from the end of a chain (which the links alone could not show)."""
+
+    chain = models.CharField("chaîne", max_length=40, unique=True)
+    seq = models.PositiveBigIntegerField("dernier rang")
+    hash = models.CharField("dernière empreinte", max_length=64)
+
+    class Meta:
+        verbose_name = "tête de chaîne"
+        verbose_name_plural = "têtes de chaîne"
+
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.seq}"
+
+
+class NotificationKind(models.TextChoices):
+    FIRST_ACCESS = "first_access", "Première consultation par un professionnel"
+    EMERGENCY_ACCESS = "emergency_access", "Accès en urgence"
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", "À envoyer"
+    SENT = "sent", "Envoyée"
+
+
+class Notification(models.Model):
+    """An email to the patient, written in the same transaction as its trace (outbox)."""
+
+    # PROTECT: the outbox row is the proof the patient was (or will be) told.
+    trace = models.OneToOneField(Trace, models.PROTECT, related_name="notification", verbose_name="trace")
+    patient = models.ForeignKey("patients.Patient", models.PROTECT, related_name="+", verbose_name="patient")
+    kind = models.CharField("type", max_length=20, choices=NotificationKind)
+    to_email = models.EmailField("destinataire")
+    subject = models.CharField("objet", max_length=200)
+    body_text = models.TextField("texte")
+    body_html = models.TextField("HTML")
+    status = models.CharField(
+        "état", max_length=10, choices=NotificationStatus, default=NotificationStatus.PENDING
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    attempts = models.PositiveIntegerField("tentatives", default=0)
+    last_error = models.CharField("dernière erreur", max_length=500, blank=True)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notification au patient"
+        verbose_name_plural = "notifications aux patients"
+        indexes = [
+            # send_notifications: the pending rows, oldest first
+            models.Index(fields=["status", "created_at"], name="audit_notification_pending_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=NotificationStatus.values), name="audit_notification_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="audit_notification_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=NotificationStatus.PENDING, sent_at__isnull=True)
+                | Q(status=NotificationStatus.SENT, sent_at__isnull=False),
+                name="audit_notification_sent_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to_email} ({self.get_status_display()})"

@@ -1,36 +1,93 @@
-from django.db import transaction
+"""The one entry point that writes the access history: `record()`."""
+
+from django.db import connection, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.models import User
-from audit.models import Action, Trace
+from audit import notifications
+from audit.models import GENESIS_HASH, Action, ChainHead, Trace
+
+
+def chain_for(*, patient: object | None, actor: User | None) -> str:
+    """A patient's traces form one chain; traces without a patient, one chain per actor."""
+    if patient is not None:
+        return f"patient:{patient.pk}"
+    if actor is not None:
+        return f"actor:{actor.pk}"
+    return "system"
 
 
 def record(
     *,
-    actor: User,
+    actor: User | None,
     action: Action,
     patient: object | None = None,
     document: object | None = None,
     mode: str = "",
     details: str = "",
+    actor_label: str = "",
     request: HttpRequest | None = None,
 ) -> Trace:
-    """Write one trace. Call it inside the action's transaction: no action without its trace.
+    """Write one trace, linked to the previous one of its chain, and its notification if due.
 
-    `patient` is a patients.Patient and `document` a documents.Document (anything with `code` and
-    `title`): typed loosely, because audit imports neither.
+    Call it inside the action's transaction: if the trace cannot be written, the exception
+    rolls the action back with it. No action without its trace, no trace without its action.
+    `patient` is a patients.Patient and `document` a documents.Document (anything with `code`
+    and `title`): typed loosely, because audit imports neither.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside the action's transaction.")
-    profession = f" ({actor.profession.label})" if getattr(actor, "profession", None) else ""
-    return Trace.objects.create(
+    chain = chain_for(patient=patient, actor=actor)
+    head = _lock_head(chain)
+    trace = Trace(
+        chain=chain,
+        seq=head.seq + 1,
+        prev_hash=head.hash,
+        created_at=timezone.now(),
         actor=actor,
-        actor_label=f"{actor.display_name}{profession}",
+        actor_label=actor_label or _label(actor),
         patient=patient,
         action=action,
         mode=mode,
         document_code=getattr(document, "code", None),
-        document_title=getattr(document, "title", "")[:255] if document is not None else "",
+        document_title=(getattr(document, "title", "") or "")[:255],
         details=details[:500],
         client_address=request.META.get("REMOTE_ADDR") if request else None,
     )
+    trace.hash = trace.compute_hash()
+    first_opening = (
+        action == Action.RECORD_OPENED
+        and patient is not None
+        and not Trace.objects.filter(patient=patient, actor=actor, action=Action.RECORD_OPENED).exists()
+    )
+    trace.save(force_insert=True)
+    head.seq, head.hash = trace.seq, trace.hash
+    head.save(update_fields=["seq", "hash"])
+    if first_opening or action == Action.EMERGENCY_ACCESS:
+        notifications.enqueue(trace=trace, patient=patient)
+    return trace
+
+
+def _label(actor: User | None) -> str:
+    """ "PIERRE LE QUINIO (Pharmacien)" as the history shows it; "Système" without an actor."""
+    if actor is None:
+        return "Système"
+    profession = f" ({actor.profession.label})" if actor.profession_id else ""
+    return f"{actor.display_name}{profession}"
+
+
+def _lock_head(chain: str) -> ChainHead:
+    """The chain's head, locked until the transaction ends, so that concurrent writers queue.
+
+    PostgreSQL: an advisory transaction lock on the chain (it also covers a chain's very first
+    trace, when there is no row yet to lock), then the head row. SQLite: transactions are
+    IMMEDIATE (settings), so a writer already holds the database's write lock.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [chain])
+    head, _ = ChainHead.objects.select_for_update().get_or_create(
+        chain=chain, defaults={"seq": 0, "hash": GENESIS_HASH}
+    )
+    return head

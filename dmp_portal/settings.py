@@ -261,6 +261,9 @@ if os.environ.get("DJANGO_EMAIL_HOST") or not DEBUG:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# Where the patient notifications' "JE ME CONNECTE" button leads (the patient space).
+DMP_PATIENT_SPACE_URL = env_str("DMP_PATIENT_SPACE_URL", "https://www.monespacesante.fr")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients import views
+from patients import history, views
 
 app_name = "patients"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("dmp/<uuid:code>/informations-patient/", views.patient_information, name="information"),
     path("dmp/<uuid:code>/gestion/", views.management, name="management"),
     path("dmp/<uuid:code>/gestion/retirer/", views.withdraw, name="withdraw"),
+    path("dmp/<uuid:code>/historique/", history.history, name="history"),
 ]
 # Identity search (patients/search_views.py)
 from patients import search_views  # noqa: E402 - each feature appends its own block

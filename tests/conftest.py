@@ -1,7 +1,10 @@
 """Shared fixtures: personas, verified logins, TOTP codes."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+
+from audit import triggers
 
 from tests.factories import (
     AdministratorFactory,
@@ -18,6 +21,30 @@ def _test_settings(settings, tmp_path):
     # Fast hashing (PINs, passwords) and a private MEDIA_ROOT for each test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    marked = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return bool(marked) or {"transactional_db", "live_server"} & set(request.fixturenames)
+
+
+@pytest.fixture(autouse=True)
+def _append_only_traces(request):
+    """The audit triggers (audit/triggers.py) are on in every test. pytest-django empties the
+    tables after a transactional test (TRUNCATE / DELETE), which they refuse: they are lifted
+    for that flush only, and put back before the next test."""
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")  # so that our teardown runs before its flush
+        triggers.install(connection)
+        yield
+        triggers.uninstall(connection)
+    elif "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+        triggers.install(connection)
+        yield
+    else:
+        yield
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tests.factories import DEFAULT_PIN
 from tests.helpers import code_for
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real row locks (PostgreSQL)"),
 ]
 

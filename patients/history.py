@@ -1,0 +1,95 @@
+"""Historique des accès: the patient's traces, most recent first; consulting them is traced."""
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from audit.models import Action, Trace
+from audit.services import record
+from patients import access
+from patients.models import Patient
+from patients.views import dmp_view
+
+# "Seules les traces les plus récentes sont affichées dans cet écran": one page, older ones behind.
+TRACES_PER_PAGE = 20
+DATE_INPUT = ["%d/%m/%Y"]
+
+
+class PeriodForm(forms.Form):
+    since = forms.DateField(
+        label="Du",
+        required=False,
+        input_formats=DATE_INPUT,
+        widget=forms.TextInput(attrs={"placeholder": "JJ/MM/AAAA"}),
+        error_messages={"invalid": "Saisissez une date au format JJ/MM/AAAA."},
+    )
+    until = forms.DateField(
+        label="Au",
+        required=False,
+        input_formats=DATE_INPUT,
+        widget=forms.TextInput(attrs={"placeholder": "JJ/MM/AAAA"}),
+        error_messages={"invalid": "Saisissez une date au format JJ/MM/AAAA."},
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError("La date de début de la période doit précéder sa date de fin.")
+        return data
+
+
+@require_GET
+@dmp_view
+def history(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
+    mine = request.GET.get("vos") == "1"
+    period = PeriodForm(request.GET or None)
+    with transaction.atomic():
+        record(
+            actor=request.user,
+            patient=patient,
+            action=Action.HISTORY_VIEWED,
+            mode=decision.mode.value,
+            request=request,
+        )
+        traces = Trace.objects.filter(patient=patient)
+        counts = {"all": traces.count(), "mine": traces.filter(actor=request.user).count()}
+        if mine:
+            traces = traces.filter(actor=request.user)
+        if period.is_valid():
+            traces = _within(traces, period.cleaned_data)
+        page = _page(request, traces.order_by("-created_at", "-pk"))
+    context = {
+        "patient": patient,
+        "decision": decision,
+        "tab": "history",
+        "page": page,
+        "counts": counts,
+        "mine": mine,
+        "period": period,
+    }
+    return render(request, "patients/history.html", context)
+
+
+def _within(traces, period: dict):  # type: ignore[no-untyped-def]
+    tz = timezone.get_current_timezone()
+    if period.get("since"):
+        start = timezone.make_aware(
+            timezone.datetime.combine(period["since"], timezone.datetime.min.time()), tz
+        )
+        traces = traces.filter(created_at__gte=start)
+    if period.get("until"):
+        end = timezone.make_aware(
+            timezone.datetime.combine(period["until"], timezone.datetime.max.time()), tz
+        )
+        traces = traces.filter(created_at__lte=end)
+    return traces
+
+
+def _page(request: HttpRequest, traces) -> Page:  # type: ignore[no-untyped-def]
+    return Paginator(
+        traces.only("created_at", "actor_label", "action", "details", "document_title"), TRACES_PER_PAGE
+    ).get_page(request.GET.get("page"))
