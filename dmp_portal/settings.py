@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "patients",
+    "documents",
     "workshop",
 ]
 

@@ -5,7 +5,6 @@ from django.db import connection
 from django.test import Client
 
 from audit import triggers
-
 from tests.factories import (
     AdministratorFactory,
     CPSCardFactory,

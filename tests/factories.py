@@ -143,3 +143,141 @@ class VitaleCardFactory(DjangoModelFactory):
     serial = factory.Sequence(lambda n: f"{n:012d}")
     holder = factory.SubFactory(PatientFactory)
     in_reader = True
+
+
+# --- documents ---------------------------------------------------------------------------------
+# (Imports here: this section was appended after the others.)
+
+import hashlib  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from documents.models import (  # noqa: E402
+    Document,
+    DocumentSource,
+    DocumentType,
+    DoseType,
+    HabilitationRule,
+    Vaccination,
+    add_months,
+)
+from patients.models import Authorization, AuthorizationKind  # noqa: E402
+
+
+class PhysicianFactory(ProfessionalFactory):
+    """A physician (profession 10): reads every document type in the default matrix."""
+
+    civility = Civility.M
+    first_name = factory.Faker("first_name_male")
+    profession = factory.LazyFunction(lambda: Profession.objects.get(code="10"))
+
+
+class AuthorizationFactory(DjangoModelFactory):
+    """The professional declared the patient's consent just now (emergency with `emergency=True`)."""
+
+    class Meta:
+        model = Authorization
+
+    patient = factory.SubFactory(PatientFactory)
+    professional = factory.SubFactory(ProfessionalFactory)
+    kind = AuthorizationKind.CONSENT
+    declared_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        emergency = factory.Trait(
+            kind=AuthorizationKind.EMERGENCY,
+            reason="Patient inconscient aux urgences",
+            expires_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=24)),
+        )
+
+
+class DocumentTypeFactory(DjangoModelFactory):
+    """An existing reference type (loaded by the migrations), by its code (codes are unique across
+    the code systems): "CR ou fiche de consultation ou de visite" by default."""
+
+    class Meta:
+        model = DocumentType
+
+    code = "11488-4"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return model_class.objects.get(code=kwargs["code"])
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class DocumentFactory(DjangoModelFactory):
+    """A free-text document written by a physician, normal confidentiality, active."""
+
+    class Meta:
+        model = Document
+
+    patient = factory.SubFactory(PatientFactory)
+    document_type = factory.SubFactory(DocumentTypeFactory)
+    title = factory.Sequence(lambda n: f"Compte rendu de consultation n° {n}")
+    document_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))
+    source = DocumentSource.PROFESSIONAL
+    author = factory.SubFactory(PhysicianFactory)
+    author_label = factory.LazyAttribute(lambda o: o.author.display_name if o.author else "Assurance Maladie")
+    author_profession_label = factory.LazyAttribute(lambda o: o.author.profession.label if o.author else "")
+    added_by = factory.SelfAttribute("author")
+    text = factory.Sequence(lambda n: f"Texte libre du document {n}.")
+    mime_type = "text/plain"
+    size = factory.LazyAttribute(lambda o: len(o.text.encode()))
+    sha256 = factory.LazyAttribute(lambda o: _sha256(o.text))
+
+    class Params:
+        # Assurance Maladie's feed: no professional author.
+        from_health_insurance = factory.Trait(
+            source=DocumentSource.HEALTH_INSURANCE, author=None, author_label="Assurance Maladie"
+        )
+        # INVISIBLE_PATIENT set today: told in two weeks, visible in a month.
+        announcement = factory.Trait(
+            hidden_from_patient=True,
+            patient_informed_on=factory.LazyFunction(
+                lambda: timezone.localdate() + datetime.timedelta(days=14)
+            ),
+            visible_to_patient_on=factory.LazyFunction(lambda: add_months(timezone.localdate(), 1)),
+        )
+
+
+class HabilitationRuleFactory(DjangoModelFactory):
+    """A matrix cell. The default matrix already has a profession-wide row for every profession and
+    shown type: use it for specialty rules, or `set_habilitation` to change an existing cell."""
+
+    class Meta:
+        model = HabilitationRule
+
+    profession = factory.LazyFunction(lambda: Profession.objects.get(code="10"))
+    specialty = ""
+    document_type = factory.SubFactory(DocumentTypeFactory)
+    may_read = True
+
+
+def set_habilitation(
+    profession_code: str, document_type: DocumentType, *, may_read: bool, specialty: str = ""
+):
+    """Set one cell of the matrix, whether the default matrix has it or not."""
+    rule, _ = HabilitationRule.objects.update_or_create(
+        profession_id=profession_code,
+        specialty=specialty,
+        document_type=document_type,
+        defaults={"may_read": may_read},
+    )
+    return rule
+
+
+class VaccinationFactory(DjangoModelFactory):
+    class Meta:
+        model = Vaccination
+
+    patient = factory.SubFactory(PatientFactory)
+    vaccine = "Boostrix Tetra (diphtérie, tétanos, coqueluche, poliomyélite)"
+    vaccinated_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+    lot_number = factory.Sequence(lambda n: f"LOT{n:05d}")
+    dose_type = DoseType.BOOSTER
+    recorded_by = factory.SubFactory(PhysicianFactory)
+    recorded_by_label = factory.LazyAttribute(lambda o: o.recorded_by.display_name)

@@ -122,7 +122,7 @@ def test_the_history_query_count_does_not_grow_with_traces(
     for _ in range(30):
         alice_client.get(reverse("patients:history", args=[opened.code]))
 
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):  # PostgreSQL adds an advisory lock
         alice_client.get(reverse("patients:history", args=[opened.code]))
 
 

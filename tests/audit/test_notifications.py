@@ -22,7 +22,7 @@ class Inbox:
         self.messages: list = []
         self.controller: Controller | None = None
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope)
         return "250 Message accepted for delivery"
 

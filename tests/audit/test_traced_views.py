@@ -6,7 +6,7 @@ from django.urls import reverse
 from audit.models import Action, Trace
 from tests.factories import PatientFactory, VitaleCardFactory
 
-S, D, E, O, W, H = (
+SEARCHED, DECLARED, EMERGENCY, OPENED, WITHDRAWN, HISTORY = (
     Action.PATIENT_SEARCHED,
     Action.AUTHORIZATION_DECLARED,
     Action.EMERGENCY_ACCESS,
@@ -29,16 +29,23 @@ CASES = [
         "post",
         lambda p: reverse("patients:search"),
         lambda p: {"name": p.birth_name, "first_name": p.first_name, "sex": p.sex},
-        [S],
+        [SEARCHED],
     ),
-    ("INS search", None, "post", lambda p: reverse("patients:search_ins"), lambda p: {"ins": p.ins}, [S]),
+    (
+        "INS search",
+        None,
+        "post",
+        lambda p: reverse("patients:search_ins"),
+        lambda p: {"ins": p.ins},
+        [SEARCHED],
+    ),
     (
         "Carte Vitale",
         None,
         "post",
         lambda p: reverse("patients:vitale_card", args=[p.card.pk]),
         lambda p: {"patient": str(p.code)},
-        [S],
+        [SEARCHED],
     ),
     (
         "declare consent",
@@ -46,7 +53,7 @@ CASES = [
         "post",
         lambda p: reverse("patients:authorization", args=[p.code]),
         lambda p: {"declaration": "consent"},
-        [D],
+        [DECLARED],
     ),
     (
         "declare emergency",
@@ -54,10 +61,17 @@ CASES = [
         "post",
         lambda p: reverse("patients:authorization", args=[p.code]),
         lambda p: {"declaration": "emergency", "reason": "Urgence vitale"},
-        [E],
+        [EMERGENCY],
     ),
     ("authorization page", None, "get", lambda p: reverse("patients:authorization", args=[p.code]), None, []),
-    ("open, first time", "declared", "get", lambda p: reverse("patients:open", args=[p.code]), None, [O]),
+    (
+        "open, first time",
+        "declared",
+        "get",
+        lambda p: reverse("patients:open", args=[p.code]),
+        None,
+        [OPENED],
+    ),
     ("open, same visit", "opened", "get", lambda p: reverse("patients:open", args=[p.code]), None, []),
     ("Récapitulatif", "opened", "get", lambda p: reverse("patients:summary", args=[p.code]), None, []),
     (
@@ -75,9 +89,9 @@ CASES = [
         "get",
         lambda p: reverse("patients:history", args=[p.code]),
         None,
-        [H],
+        [HISTORY],
     ),
-    ("withdraw", "opened", "post", lambda p: reverse("patients:withdraw", args=[p.code]), None, [W]),
+    ("withdraw", "opened", "post", lambda p: reverse("patients:withdraw", args=[p.code]), None, [WITHDRAWN]),
     (
         "tab without authorization",
         None,

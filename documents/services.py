@@ -1,0 +1,365 @@
+"""Writes to a patient's documents and vaccination book, each with its trace in the same transaction.
+
+Every service asks patients.access for a favourable decision first and refuses otherwise
+(PermissionDenied with a French message the view can show); data problems raise ValidationError.
+If the trace cannot be written nothing is saved, and a file already written to storage is removed:
+no row, no file, no trace of an addition that failed.
+
+A file is stored after the checks of documents/validation.py: `document_add` takes what
+`validate_upload` returned (`upload`, anything shaped like `UploadedContent`) and the bytes it judged
+(`content`: the uploaded file itself, or bytes). It hashes what it stores, and refuses content that
+no longer matches the hash the validation computed.
+
+Each service is its own transaction. Called inside a caller's transaction that later rolls back, a
+stored file would stay behind (storage is not transactional): call document_add outside one.
+"""
+
+import hashlib
+from collections.abc import Iterator
+from datetime import date
+from typing import IO, Protocol
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import Practice, PracticeSetting, User
+from audit.models import Action
+from audit.services import record
+from documents.models import (
+    Document,
+    DocumentSource,
+    DocumentStatus,
+    DocumentType,
+    DoseType,
+    Vaccination,
+)
+from documents.validation import safe_filename
+from patients import access
+from patients.models import Patient
+
+HASH_CHUNK_SIZE = 64 * 1024
+# Who may record a vaccination (Code de la santé publique: médecins, pharmaciens, sages-femmes,
+# infirmiers, infirmiers psychiatriques).
+VACCINATING_PROFESSIONS = frozenset({"10", "21", "50", "60", "69"})
+
+NOT_AUTHOR = "Seul l'auteur du document peut le faire."
+DOCUMENT_DELETED = "Ce document a été supprimé."
+
+
+class UploadedContent(Protocol):
+    """What documents/validation.py returns for an accepted file (its ValidatedFile)."""
+
+    name: str  # the user's filename, made safe: kept for Content-Disposition only
+    mime_type: str
+    size: int
+
+
+def _require_decision(professional: User, patient: Patient) -> access.Decision:
+    decision = access.decision_for(professional, patient)
+    if not decision.allowed:
+        raise PermissionDenied(decision.refusal.value)
+    return decision
+
+
+def _require_author(professional: User, document: Document) -> access.Decision:
+    if document.author_id is None or document.author_id != professional.pk:
+        raise PermissionDenied(NOT_AUTHOR)
+    if document.status == DocumentStatus.DELETED:
+        raise ValidationError(DOCUMENT_DELETED)
+    return _require_decision(professional, document.patient)
+
+
+def _chunks(content: bytes | IO[bytes]) -> Iterator[bytes]:
+    if isinstance(content, bytes | bytearray):
+        yield bytes(content)
+        return
+    if hasattr(content, "seek"):
+        content.seek(0)
+    while chunk := content.read(HASH_CHUNK_SIZE):
+        yield chunk
+    if hasattr(content, "seek"):
+        content.seek(0)
+
+
+def content_digest(content: bytes | IO[bytes]) -> tuple[str, int]:
+    sha, size = hashlib.sha256(), 0
+    for chunk in _chunks(content):
+        sha.update(chunk)
+        size += len(chunk)
+    return sha.hexdigest(), size
+
+
+def _as_file(content: bytes | IO[bytes]) -> File:
+    if isinstance(content, bytes | bytearray):
+        return ContentFile(bytes(content))
+    return content if isinstance(content, File) else File(content)
+
+
+def _source_labels(professional: User, practice: Practice | None, setting: PracticeSetting | None) -> dict:
+    return {
+        "author_label": professional.display_name,
+        "author_profession_label": professional.profession.label if professional.profession_id else "",
+        "practice": practice,
+        "practice_label": str(practice) if practice else "",
+        "practice_setting": setting,
+        "practice_setting_label": setting.label if setting else "",
+    }
+
+
+@transaction.atomic
+def document_add(
+    *,
+    professional: User,
+    patient: Patient,
+    document_type: DocumentType,
+    title: str,
+    document_date: date,
+    upload: UploadedContent | None = None,
+    content: bytes | IO[bytes] | None = None,
+    text: str = "",
+    comment: str = "",
+    event_start: date | None = None,
+    event_end: date | None = None,
+    practice: Practice | None = None,
+    practice_setting: PracticeSetting | None = None,
+    masked_to_professionals: bool = False,
+    hidden_from_patient: bool = False,
+    hidden_from_legal_representatives: bool = False,
+    request: HttpRequest | None = None,
+) -> Document:
+    """The professional adds, as its author, a file (`upload` and its `content`, as validated by
+    documents/validation.py) or a free text (`text`): exactly one ("Joindre un fichier ou rédiger
+    un document"). The practice and its setting default to the professional's preferences and are
+    recorded as they are now. The file is stored under a random name; the user's name is kept apart."""
+    decision = _require_decision(professional, patient)
+    if not document_type.selectable:
+        raise ValidationError(
+            {"document_type": "Ce type de document ne peut pas être choisi pour un nouveau document."}
+        )
+    text = text or ""
+    if (upload is None) == (not text.strip()):
+        raise ValidationError("Joignez un fichier ou rédigez un texte libre (l'un ou l'autre).")
+    practice = practice or professional.default_practice
+    if practice is not None and practice.professional_id != professional.pk:
+        raise ValidationError({"practice": "Cette situation d'exercice n'est pas la vôtre."})
+    practice_setting = practice_setting or (
+        practice.practice_setting if practice else professional.default_practice_setting
+    )
+    now = timezone.now()
+    document = Document(
+        patient=patient,
+        document_type=document_type,
+        title=title.strip(),
+        document_date=document_date,
+        comment=comment.strip(),
+        event_start=event_start,
+        event_end=event_end,
+        source=DocumentSource.PROFESSIONAL,
+        author=professional,
+        masked_to_professionals=masked_to_professionals,
+        hidden_from_legal_representatives=hidden_from_legal_representatives,
+        added_at=now,
+        added_by=professional,
+        **_source_labels(professional, practice, practice_setting),
+    )
+    if hidden_from_patient:
+        document.start_announcement(timezone.localdate(now))
+    if upload is None:
+        document.text = text
+        document.mime_type = "text/plain; charset=utf-8"
+        document.sha256, document.size = content_digest(text.encode())
+        return _save_and_trace(document, decision=decision, actor=professional, request=request)
+
+    if content is None:
+        content = getattr(upload, "content", None)
+    if content is None:
+        raise ValueError("document_add(upload=...) needs the file's content.")
+    document.original_filename = safe_filename(upload.name) or "document"
+    # "text/plain; charset=windows-1252" for a legacy text file: served as such on download.
+    document.mime_type = getattr(upload, "content_type", "") or upload.mime_type
+    document.sha256, document.size = content_digest(content)
+    if getattr(upload, "sha256", document.sha256) != document.sha256:
+        raise ValidationError("Le fichier a changé depuis sa vérification. Joignez-le de nouveau.")
+    storage = document.file.storage
+    target = document.file.field.generate_filename(document, document.original_filename)
+    try:
+        document.file = storage.save(target, _as_file(content), max_length=100)
+        return _save_and_trace(document, decision=decision, actor=professional, request=request)
+    except BaseException:
+        # The row and the trace roll back with the transaction; the stored file would not.
+        for name in {target, document.file.name}:
+            if name and storage.exists(name):
+                storage.delete(name)
+        raise
+
+
+def _save_and_trace(
+    document: Document, *, decision: access.Decision, actor: User, request: HttpRequest | None
+) -> Document:
+    document.full_clean()
+    document.save(force_insert=True)
+    record(
+        actor=actor,
+        patient=document.patient,
+        document=document,
+        action=Action.DOCUMENT_ADDED,
+        mode=decision.mode.value,
+        request=request,
+    )
+    return document
+
+
+def _locked(document: Document) -> Document:
+    """The row, locked until the transaction ends (PostgreSQL), as it is now."""
+    return Document.objects.select_for_update().select_related("patient").get(pk=document.pk)
+
+
+@transaction.atomic
+def document_archive(
+    *, professional: User, document: Document, request: HttpRequest | None = None
+) -> Document:
+    """The author archives their document: still visible, flagged "Archivé"."""
+    document = _locked(document)
+    decision = _require_author(professional, document)
+    if document.status == DocumentStatus.ARCHIVED:
+        raise ValidationError("Ce document est déjà archivé.")
+    document.status = DocumentStatus.ARCHIVED
+    document.status_changed_at = timezone.now()
+    document.save(update_fields=["status", "status_changed_at"])
+    record(
+        actor=professional,
+        patient=document.patient,
+        document=document,
+        action=Action.DOCUMENT_ARCHIVED,
+        mode=decision.mode.value,
+        request=request,
+    )
+    return document
+
+
+@transaction.atomic
+def document_delete(
+    *, professional: User, document: Document, request: HttpRequest | None = None
+) -> Document:
+    """The author deletes their document: logically (the row and the file are kept, the law keeps
+    a DMP's content), and it is then shown to nobody."""
+    document = _locked(document)
+    decision = _require_author(professional, document)
+    document.status = DocumentStatus.DELETED
+    document.status_changed_at = timezone.now()
+    document.save(update_fields=["status", "status_changed_at"])
+    record(
+        actor=professional,
+        patient=document.patient,
+        document=document,
+        action=Action.DOCUMENT_DELETED,
+        mode=decision.mode.value,
+        request=request,
+    )
+    return document
+
+
+@transaction.atomic
+def document_set_confidentiality(
+    *,
+    professional: User,
+    document: Document,
+    masked_to_professionals: bool,
+    hidden_from_patient: bool,
+    hidden_from_legal_representatives: bool,
+    request: HttpRequest | None = None,
+) -> Document:
+    """The author changes the confidentiality of their document. Masking is traced as "a masqué /
+    a démasqué le document", the other flags as "a modifié la confidentialité du document".
+
+    "Non visible par le patient" can be lifted at any time (after the announcement consultation)
+    but not set on a document the patient may already have read: it is chosen when adding.
+    """
+    document = _locked(document)
+    decision = _require_author(professional, document)
+    if hidden_from_patient and not document.hidden_from_patient:
+        raise ValidationError(
+            "Un document déjà visible par le patient ne peut plus lui être rendu invisible : "
+            "ce choix se fait à l'ajout du document."
+        )
+    actions = []
+    if masked_to_professionals != document.masked_to_professionals:
+        actions.append(Action.DOCUMENT_MASKED if masked_to_professionals else Action.DOCUMENT_UNMASKED)
+    changes = []
+    if hidden_from_patient != document.hidden_from_patient:
+        changes.append("visible par le patient")
+        document.end_announcement()
+    if hidden_from_legal_representatives != document.hidden_from_legal_representatives:
+        changes.append(
+            "invisible aux représentants légaux"
+            if hidden_from_legal_representatives
+            else "visible par les représentants légaux"
+        )
+    if changes:
+        actions.append(Action.DOCUMENT_CONFIDENTIALITY_CHANGED)
+    if not actions:
+        return document
+    document.masked_to_professionals = masked_to_professionals
+    document.hidden_from_legal_representatives = hidden_from_legal_representatives
+    document.full_clean()
+    document.save(
+        update_fields=[
+            "masked_to_professionals",
+            "hidden_from_patient",
+            "patient_informed_on",
+            "visible_to_patient_on",
+            "hidden_from_legal_representatives",
+        ]
+    )
+    for action in actions:
+        record(
+            actor=professional,
+            patient=document.patient,
+            document=document,
+            action=action,
+            mode=decision.mode.value,
+            details=", ".join(changes) if action == Action.DOCUMENT_CONFIDENTIALITY_CHANGED else "",
+            request=request,
+        )
+    return document
+
+
+@transaction.atomic
+def vaccination_add(
+    *,
+    professional: User,
+    patient: Patient,
+    vaccine: str,
+    vaccinated_on: date,
+    dose_type: DoseType,
+    lot_number: str = "",
+    request: HttpRequest | None = None,
+) -> Vaccination:
+    """A vaccinating professional (VACCINATING_PROFESSIONS) with access records a vaccination."""
+    decision = _require_decision(professional, patient)
+    if professional.profession_id not in VACCINATING_PROFESSIONS:
+        raise PermissionDenied("Votre profession ne permet pas d'inscrire une vaccination au carnet.")
+    vaccination = Vaccination(
+        patient=patient,
+        vaccine=vaccine.strip(),
+        vaccinated_on=vaccinated_on,
+        dose_type=dose_type,
+        lot_number=lot_number.strip(),
+        recorded_by=professional,
+        recorded_by_label=professional.display_name,
+        recorded_at=timezone.now(),
+    )
+    vaccination.full_clean()
+    vaccination.save(force_insert=True)
+    record(
+        actor=professional,
+        patient=patient,
+        action=Action.VACCINATION_ADDED,
+        mode=decision.mode.value,
+        details=f"{vaccination.vaccine} ({vaccination.get_dose_type_display()}, {vaccinated_on:%d/%m/%Y})",
+        request=request,
+    )
+    return vaccination
