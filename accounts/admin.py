@@ -103,8 +103,9 @@ class EstablishmentAdmin(admin.ModelAdmin):
     search_fields = ["=finess", "name", "city"]
 
 
-class ReadOnlyReferenceAdmin(admin.ModelAdmin):
-    """Reference code lists are loaded by migrations from accounts/reference/: read-only here."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Nobody adds, changes or deletes these rows in the admin, superusers included: reference
+    code lists (loaded from the official CSVs) and evidence (traces, notifications)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -117,12 +118,12 @@ class ReadOnlyReferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Profession)
-class ProfessionAdmin(ReadOnlyReferenceAdmin):
+class ProfessionAdmin(ReadOnlyAdmin):
     list_display = ["code", "label", "status"]
     search_fields = ["code", "label"]
 
 
 @admin.register(PracticeSetting)
-class PracticeSettingAdmin(ReadOnlyReferenceAdmin):
+class PracticeSettingAdmin(ReadOnlyAdmin):
     list_display = ["code", "label", "code_system"]
     list_filter = ["code_system"]

@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.admin import ReadOnlyAdmin
 from audit.models import Notification, Trace
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Traces and notifications are evidence: nobody adds, changes or deletes them here,
-    superusers included (and the database refuses it for traces anyway).
+class EvidenceAdmin(ReadOnlyAdmin):
+    """Traces and notifications are evidence (the database refuses changes to traces anyway).
 
     Search: an 11-digit term is a professional's RPPS, anything else a patient's INS; both by
     equality on their unique indexes (the default "=" search is case-insensitive: no index)."""
@@ -27,18 +27,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
             return queryset.filter(**{f"{self.actor_path}__rpps": term}), False
         return queryset.filter(**{f"{self.patient_path}__ins": term}), False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(Trace)
-class TraceAdmin(ReadOnlyAdmin):
+class TraceAdmin(EvidenceAdmin):
     list_display = ["created_at", "actor_label", "sentence", "patient", "mode"]
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["patient"]
@@ -47,7 +38,7 @@ class TraceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(EvidenceAdmin):
     list_display = ["created_at", "kind", "to_email", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", ("created_at", admin.DateFieldListFilter)]
     actor_path = "trace__actor"

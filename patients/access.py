@@ -79,13 +79,20 @@ class Decision:
         return self.refusal is Refusal.NEEDS_DECLARATION
 
 
-def decide(facts: AccessFacts) -> Decision:
+def _prior_refusal(facts: AccessFacts) -> Refusal | None:
+    """What no declaration can lift: not a professional, a closed DMP, a block."""
     if not facts.is_professional:
-        return Decision(refusal=Refusal.NOT_A_PROFESSIONAL)
+        return Refusal.NOT_A_PROFESSIONAL
     if not facts.dmp_open:
-        return Decision(refusal=Refusal.DMP_CLOSED)
+        return Refusal.DMP_CLOSED
     if facts.blocked:
-        return Decision(refusal=Refusal.BLOCKED)
+        return Refusal.BLOCKED
+    return None
+
+
+def decide(facts: AccessFacts) -> Decision:
+    if refusal := _prior_refusal(facts):
+        return Decision(refusal=refusal)
     if facts.care_team:
         return Decision(mode=Mode.CARE_TEAM)
     if facts.emergency_until is not None and facts.emergency_until > facts.now:
@@ -99,12 +106,8 @@ def decide(facts: AccessFacts) -> Decision:
 
 def decide_emergency(facts: AccessFacts, *, reason: str) -> Decision:
     """May this professional declare an emergency access now? (The access itself is `decide`.)"""
-    if not facts.is_professional:
-        return Decision(refusal=Refusal.NOT_A_PROFESSIONAL)
-    if not facts.dmp_open:
-        return Decision(refusal=Refusal.DMP_CLOSED)
-    if facts.blocked:
-        return Decision(refusal=Refusal.BLOCKED)
+    if refusal := _prior_refusal(facts):
+        return Decision(refusal=refusal)
     if emergency_opposed(facts):
         return Decision(refusal=Refusal.EMERGENCY_OPPOSED)
     if not reason.strip():
@@ -119,12 +122,8 @@ def emergency_opposed(facts: AccessFacts) -> bool:
 
 def decide_consent(facts: AccessFacts) -> Decision:
     """May this professional declare the patient's consent now?"""
-    if not facts.is_professional:
-        return Decision(refusal=Refusal.NOT_A_PROFESSIONAL)
-    if not facts.dmp_open:
-        return Decision(refusal=Refusal.DMP_CLOSED)
-    if facts.blocked:
-        return Decision(refusal=Refusal.BLOCKED)
+    if refusal := _prior_refusal(facts):
+        return Decision(refusal=refusal)
     return Decision(mode=Mode.CONSENT)
 
 
