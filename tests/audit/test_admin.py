@@ -37,7 +37,7 @@ def test_even_a_superuser_cannot_add_change_or_delete_a_trace(admin_client, trac
 
 @pytest.mark.django_db
 def test_traces_are_searchable_by_ins_and_rpps(admin_client, alice, traces):
-    mine, other = traces
+    mine, _ = traces
     url = reverse("admin:audit_trace_changelist")
 
     by_ins = admin_client.get(url, {"q": mine.ins})
