@@ -283,11 +283,15 @@ class CPSCard(TimestampMixin, Device):
             return True
         self.failed_pin_attempts += 1
         if self.failed_pin_attempts >= self.MAX_PIN_ATTEMPTS:
+            # Unconfirmed, the card no longer verifies anything: django-otp's middleware drops
+            # the sessions it had opened at their next request.
             self.blocked_at = timezone.now()
-        self.save(update_fields=["failed_pin_attempts", "blocked_at"])
+            self.confirmed = False
+        self.save(update_fields=["failed_pin_attempts", "blocked_at", "confirmed"])
         return False
 
     def unblock(self) -> None:
         self.failed_pin_attempts = 0
         self.blocked_at = None
-        self.save(update_fields=["failed_pin_attempts", "blocked_at"])
+        self.confirmed = True
+        self.save(update_fields=["failed_pin_attempts", "blocked_at", "confirmed"])

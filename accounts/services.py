@@ -15,6 +15,9 @@ from accounts.models import CPSCard, User
 # Session keys written at login and read by accounts.middleware.SessionLifetimeMiddleware.
 SESSION_STARTED_AT = "dmp_session_started_at"
 SESSION_LAST_SEEN_AT = "dmp_session_last_seen_at"
+# Set only by the administrator login (password + TOTP code): the admin site requires it, so a
+# session verified by a CPS card and its 4-digit PIN never opens the admin.
+SESSION_ADMIN_LOGIN = "dmp_admin_login"
 
 
 class CardRefusal(Enum):
@@ -41,16 +44,13 @@ def card_check_pin(*, number: str, pin: str) -> CardCheck:
     concurrent attempts from both reading "2 failures" and so granting a fourth try.
     """
     with transaction.atomic():
-        card = (
-            CPSCard.objects.select_for_update()
-            .select_related("user")
-            .filter(number=number, confirmed=True)
-            .first()
-        )
+        card = CPSCard.objects.select_for_update().select_related("user").filter(number=number).first()
         if card is None:
             return CardCheck(None, CardRefusal.UNKNOWN)
         if card.is_blocked:
             return CardCheck(card, CardRefusal.BLOCKED)
+        if not card.confirmed:
+            return CardCheck(None, CardRefusal.UNKNOWN)
         if not card.verify_token(pin):
             return CardCheck(card, CardRefusal.BLOCKED if card.is_blocked else CardRefusal.WRONG_PIN)
         if not card.user.is_active:
@@ -77,15 +77,19 @@ def ecps_activation_start(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def ecps_activation_confirm(*, user: User, token: str) -> bool:
-    """Confirm the pending device with its first code; it then replaces any earlier one."""
+def ecps_activation_confirm(*, user: User, token: str) -> TOTPDevice | None:
+    """Confirm the pending device with its first code; it then replaces any earlier one.
+
+    Returns the confirmed device (None when the code is wrong): a session that was verified by
+    the replaced device must be moved onto it, or the professional is logged out.
+    """
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token(token):
-        return False
+        return None
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    return True
+    return device
 
 
 def session_open(request: HttpRequest, *, user: User, device: CPSCard | TOTPDevice) -> None:

@@ -2,6 +2,7 @@
 
 import time
 
+import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
@@ -223,14 +224,22 @@ def admin_login(request: HttpRequest) -> HttpResponse:
         user = authenticate(
             request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
         )
-        device = services.ecps_device_for(user) if user is not None and user.is_staff else None
+        is_admin = user is not None and user.is_staff and not user.is_professional
+        device = services.ecps_device_for(user) if is_admin else None
         if device is not None and services.ecps_check_code(device=device, token=form.cleaned_data["token"]):
             services.session_open(request, user=user, device=device)
+            request.session[services.SESSION_ADMIN_LOGIN] = True
             return redirect(_next_url(request, default="admin:index"))
         form.add_error(None, "Identifiant, mot de passe ou code incorrect.")
     return render(request, "accounts/admin_login.html", {"form": form})
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the same refusal as Django's, in French."""
+    return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required  # an administrator, verified but not a professional, logs out here too
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
@@ -276,7 +285,10 @@ def ecps_activate(request: HttpRequest) -> HttpResponse:
     device = services.ecps_activation_start(user=user)
     form = OTPCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if services.ecps_activation_confirm(user=user, token=form.cleaned_data["token"]):
+        confirmed = services.ecps_activation_confirm(user=user, token=form.cleaned_data["token"])
+        if confirmed is not None:
+            if not isinstance(request.user.otp_device, CPSCard):
+                django_otp.login(request, confirmed)  # the replaced app verified this session
             messages.success(
                 request, "L'application e-CPS est activée : vous pouvez vous identifier avec elle."
             )

@@ -15,6 +15,7 @@ import json
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 GENESIS_HASH = "0" * 64
 
@@ -83,7 +84,7 @@ class Trace(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%d/%m/%Y %H:%M:%S} {self.actor_label} {self.get_action_display()}"
+        return f"{timezone.localtime(self.created_at):%d/%m/%Y %H:%M:%S} {self.actor_label} {self.sentence}"
 
     @property
     def sentence(self) -> str:
@@ -159,6 +160,8 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     attempts = models.PositiveIntegerField("tentatives", default=0)
+    # A sender claims the row until then, sends outside any transaction, then marks it sent.
+    claimed_until = models.DateTimeField("réservée jusqu'au", null=True, blank=True)
     last_error = models.CharField("dernière erreur", max_length=500, blank=True)
     sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
 

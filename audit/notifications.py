@@ -6,10 +6,12 @@ The email says when, and where to look; never who, never what (no medical conten
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -48,41 +50,51 @@ def enqueue(*, trace: Trace, patient: object) -> Notification | None:
         body_text=render_to_string("audit/email/notification.txt", context),
         body_html=render_to_string("audit/email/notification.html", context),
     )
-    transaction.on_commit(lambda: deliver(notification.pk))
+    # robust: a failure here must not turn the professional's committed request into an error.
+    transaction.on_commit(lambda: deliver(notification.pk), robust=True)
     return notification
 
 
+# How long a sender owns a row it claimed: longer than an SMTP attempt (10 s timeout).
+CLAIM_SECONDS = 60
+
+
 def deliver(notification_id: int) -> bool:
-    """Send one pending notification. The row stays locked while it is sent, so two senders
-    never both send it; on failure it stays pending for the next run. True when sent."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification_id, status=NotificationStatus.PENDING)
-            .first()
+    """Send one pending notification; True when sent.
+
+    The row is claimed first by a conditional UPDATE (only one sender can win it), the email is
+    sent with no transaction or lock held (a slow mail server must not stall the portal's
+    writers), then the row is marked sent. On failure it stays pending for the next run. Only a
+    crash between the SMTP acceptance and the marking could send it twice, after the claim ends.
+    """
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.get(pk=notification_id)
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.to_email],
+    )
+    message.attach_alternative(notification.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as error:  # SMTP down, refused, timed out, bad address: try again later
+        Notification.objects.filter(pk=notification_id).update(
+            claimed_until=None, last_error=str(error)[:500]
         )
-        if notification is None:
-            return False
-        message = EmailMultiAlternatives(
-            subject=notification.subject,
-            body=notification.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[notification.to_email],
-        )
-        message.attach_alternative(notification.body_html, "text/html")
-        notification.attempts += 1
-        try:
-            message.send()
-        except OSError as error:  # SMTP down, refused, timed out: try again later
-            notification.last_error = str(error)[:500]
-            notification.save(update_fields=["attempts", "last_error"])
-            logger.warning("Notification %s not sent yet: %s", notification.pk, error)
-            return False
-        notification.status = NotificationStatus.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        notification.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-        return True
+        logger.warning("Notification %s not sent yet: %s", notification_id, error)
+        return False
+    Notification.objects.filter(pk=notification_id).update(
+        status=NotificationStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+    )
+    return True
 
 
 def deliver_pending(limit: int = 500) -> tuple[int, int]:

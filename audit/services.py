@@ -1,5 +1,7 @@
 """The one entry point that writes the access history: `record()`."""
 
+import ipaddress
+
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -46,14 +48,14 @@ def record(
         prev_hash=head.hash,
         created_at=timezone.now(),
         actor=actor,
-        actor_label=actor_label or _label(actor),
+        actor_label=(actor_label or _label(actor))[:200],
         patient=patient,
         action=action,
         mode=mode,
         document_code=getattr(document, "code", None),
         document_title=(getattr(document, "title", "") or "")[:255],
         details=details[:500],
-        client_address=request.META.get("REMOTE_ADDR") if request else None,
+        client_address=_client_address(request),
     )
     trace.hash = trace.compute_hash()
     first_opening = (
@@ -67,6 +69,16 @@ def record(
     if first_opening or action == Action.EMERGENCY_ACCESS:
         notifications.enqueue(trace=trace, patient=patient)
     return trace
+
+
+def _client_address(request: HttpRequest | None) -> str | None:
+    """The address in the canonical form the database stores, so that the hash computed now
+    matches the row read back later ("2001:DB8::1" and "2001:0db8::1" are one address)."""
+    raw = request.META.get("REMOTE_ADDR", "") if request else ""
+    try:
+        return str(ipaddress.ip_address(raw.split("%")[0]))
+    except ValueError:
+        return None
 
 
 def _label(actor: User | None) -> str:

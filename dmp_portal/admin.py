@@ -18,8 +18,15 @@ class PortalAdminSite(admin.AdminSite):
     index_title = "Administration du portail"
 
     def has_permission(self, request: HttpRequest) -> bool:
+        from accounts.services import SESSION_ADMIN_LOGIN
+
         user = request.user
-        return bool(user.is_active and user.is_staff and user.is_verified())
+        return bool(
+            user.is_active
+            and user.is_staff
+            and user.is_verified()
+            and request.session.get(SESSION_ADMIN_LOGIN) is True
+        )
 
     @login_not_required
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:

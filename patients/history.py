@@ -35,6 +35,18 @@ class PeriodForm(forms.Form):
         error_messages={"invalid": "Saisissez une date au format JJ/MM/AAAA."},
     )
 
+    def _bounded(self, name: str):  # type: ignore[no-untyped-def]
+        day = self.cleaned_data.get(name)
+        if day is not None and not 1900 <= day.year <= 9999:
+            raise forms.ValidationError("Saisissez une date entre 1900 et 9999.")
+        return day
+
+    def clean_since(self):  # type: ignore[no-untyped-def]
+        return self._bounded("since")
+
+    def clean_until(self):  # type: ignore[no-untyped-def]
+        return self._bounded("until")
+
     def clean(self) -> dict:
         data = super().clean()
         if data.get("since") and data.get("until") and data["since"] > data["until"]:

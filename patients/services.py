@@ -61,21 +61,24 @@ def authorization_declare(
 def record_open(
     *, professional: User, patient: Patient, decision: access.Decision, request: HttpRequest | None = None
 ) -> None:
-    """The professional opens the DMP: remember when (six-month rule, "Mes patients") and trace it."""
-    now = timezone.now()
-    updated = RecordAccess.objects.filter(patient=patient, professional=professional).update(
-        last_access_at=now
-    )
-    if not updated:
-        RecordAccess.objects.create(
-            patient=patient, professional=professional, first_access_at=now, last_access_at=now
-        )
+    """The professional opens the DMP: trace it, and remember when (six-month rule, "Mes patients").
+
+    The trace comes first: it takes the patient's chain lock, so two tabs opening the same DMP
+    at once queue there; the upsert then cannot collide on the (patient, professional) pair.
+    """
     record(
         actor=professional,
         patient=patient,
         action=Action.RECORD_OPENED,
         mode=decision.mode.value if decision.mode else "",
         request=request,
+    )
+    now = timezone.now()
+    RecordAccess.objects.bulk_create(
+        [RecordAccess(patient=patient, professional=professional, first_access_at=now, last_access_at=now)],
+        update_conflicts=True,
+        unique_fields=["patient", "professional"],
+        update_fields=["last_access_at"],
     )
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from accounts.services import SESSION_ADMIN_LOGIN
 from audit import triggers
 from tests.factories import (
     AdministratorFactory,
@@ -78,6 +79,16 @@ def admin_user(db):
     admin = AdministratorFactory()
     TOTPDeviceFactory(user=admin)
     return admin
+
+
+@pytest.fixture
+def admin_client(client, admin_user) -> Client:
+    """A browser where the administrator logged in through the administrator login."""
+    login_verified(client, admin_user, admin_user.totpdevice_set.get())
+    session = client.session
+    session[SESSION_ADMIN_LOGIN] = True
+    session.save()
+    return client
 
 
 @pytest.fixture

@@ -11,11 +11,6 @@ from tests.helpers import code_for, login_verified, text
 LOGIN = reverse("accounts:admin_login")
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    return login_verified(client, admin_user, admin_user.totpdevice_set.get())
-
-
 @pytest.mark.django_db
 def test_the_admin_sends_strangers_to_the_administrator_login(client):
     response = client.get(reverse("admin:index"))
@@ -71,6 +66,21 @@ def test_a_wrong_code_is_refused_with_one_message_for_all_errors(client, admin_u
     for response in (wrong_code, wrong_password):
         assert "Identifiant, mot de passe ou code incorrect." in text(response)
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_staff_professional_verified_by_card_is_not_admitted(client):
+    staff = ProfessionalFactory(is_staff=True, is_superuser=True)
+    login_verified(client, staff, CPSCardFactory(user=staff))
+
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_administrator_verified_without_the_administrator_login_is_not_admitted(client, admin_user):
+    login_verified(client, admin_user, admin_user.totpdevice_set.get())
+
+    assert client.get(reverse("admin:index")).status_code == 302
 
 
 @pytest.mark.django_db

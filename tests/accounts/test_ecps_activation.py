@@ -82,3 +82,16 @@ def test_without_email_or_mobile_activation_is_refused(client, charlie):
 
     assert "ne peut pas être activée" in text(response)
     assert not TOTPDevice.objects.filter(user=charlie).exists()
+
+
+@pytest.mark.django_db
+def test_replacing_the_app_that_verified_the_session_keeps_the_professional_logged_in(
+    client, alice, alice_ecps
+):
+    login_verified(client, alice, alice_ecps)
+    client.get(URL)
+    new = TOTPDevice.objects.get(user=alice, confirmed=False)
+
+    client.post(URL, {"token": code_for(new)})
+
+    assert client.get(reverse("accounts:settings")).status_code == 200

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from accounts import services
 from accounts.models import CPSCard
 from tests.factories import DEFAULT_PIN
 from tests.helpers import text
@@ -133,3 +134,14 @@ def test_next_is_followed_only_within_the_site(client, alice_card):
     client.logout()
     outside = _post(client, next="https://evil.example/")
     assert outside["Location"] == reverse("patients:my_patients")
+
+
+@pytest.mark.django_db
+def test_blocking_the_card_ends_the_sessions_it_opened(client, alice_card):
+    _post(client)
+    assert client.get(reverse("patients:my_patients")).status_code == 200
+
+    for pin in ("0000", "1111", "2222"):
+        services.card_check_pin(number=alice_card.number, pin=pin)
+
+    assert client.get(reverse("patients:my_patients")).status_code == 302

@@ -143,3 +143,13 @@ def test_a_trace_that_cannot_be_written_aborts_the_action(alice_client, alice, m
         alice_client.post(reverse("patients:authorization", args=[patient.code]), {"declaration": "consent"})
 
     assert not Authorization.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["2001:DB8::1", "2001:0db8:0000::1", "fe80::1%eth0", "not-an-ip"])
+def test_any_client_address_keeps_the_chain_verifiable(alice, rf, address):
+    request = rf.get("/", REMOTE_ADDR=address)
+
+    _write(alice, PatientFactory(), request=request)
+
+    assert "aucune altération" in _verify()

@@ -101,6 +101,8 @@ def test_the_period_filter_keeps_only_that_period(alice_client, alice, opened):
     ("params", "message"),
     [
         ({"since": "32/13/2024"}, "Saisissez une date au format JJ/MM/AAAA."),
+        ({"since": "01/01/0001"}, "Saisissez une date entre 1900 et 9999."),
+        ({"until": "01/01/1"}, "Saisissez une date"),  # refused as a format or as out of range
         (
             {"since": "10/01/2025", "until": "01/01/2025"},
             "La date de début de la période doit précéder sa date de fin.",

@@ -152,3 +152,43 @@ def test_a_patient_without_email_gets_no_outbox_row(alice_client, django_capture
     _first_access(alice_client, patient, django_capture_on_commit_callbacks)
 
     assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_notification_claimed_by_one_sender_is_not_sent_by_another(
+    smtp, alice_client, patient, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from audit.notifications import deliver
+
+    smtp.stop()
+    _first_access(alice_client, patient, django_capture_on_commit_callbacks)
+    smtp.start()
+    notification = Notification.objects.get()
+    Notification.objects.filter(pk=notification.pk).update(
+        claimed_until=timezone.now() + timedelta(seconds=30)
+    )
+
+    assert deliver(notification.pk) is False  # another sender holds it
+    assert smtp.messages == []
+
+
+@pytest.mark.django_db
+def test_one_undeliverable_row_does_not_block_the_queue(
+    smtp, alice_client, django_capture_on_commit_callbacks
+):
+    smtp.stop()
+    bad = PatientFactory(email="ok@patient.test")
+    good = PatientFactory(email="good@patient.test")
+    _first_access(alice_client, bad, django_capture_on_commit_callbacks)
+    _first_access(alice_client, good, django_capture_on_commit_callbacks)
+    Notification.objects.filter(patient=bad).update(to_email="not an address\r\nBcc: x@evil.test")
+    smtp.start()
+
+    call_command("send_notifications", stdout=io.StringIO())
+
+    assert Notification.objects.get(patient=good).status == NotificationStatus.SENT
+    assert Notification.objects.get(patient=bad).status == NotificationStatus.PENDING

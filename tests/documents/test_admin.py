@@ -6,14 +6,9 @@ from django.urls import reverse
 
 from documents.models import DocumentType
 from tests.factories import DocumentFactory, PatientFactory
-from tests.helpers import login_verified, text
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    return login_verified(client, admin_user, admin_user.totpdevice_set.get())
 
 
 def test_the_matrix_says_plainly_it_is_a_default(admin_client):

@@ -5,12 +5,7 @@ from django.urls import reverse
 
 from patients.models import Authorization, AuthorizationKind
 from tests.factories import CareStayFactory, PatientFactory
-from tests.helpers import login_verified, text
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    return login_verified(client, admin_user, admin_user.totpdevice_set.get())
+from tests.helpers import text
 
 
 @pytest.mark.django_db
