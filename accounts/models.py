@@ -1,13 +1,16 @@
 """Who is there: professionals as the Annuaire santé knows them, their establishments,
 their CPS cards, and the administrators (users without RPPS)."""
 
+from datetime import timedelta
+
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django_otp.models import Device, TimestampMixin
+from django_otp.models import Device, TimestampMixin, VerifyNotAllowed
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 rpps_validator = RegexValidator(r"^[0-9]{11}$", "Le numéro RPPS compte exactement 11 chiffres.")
 finess_validator = RegexValidator(r"^[0-9]{2}[0-9AB][0-9]{6}$", "Le numéro FINESS compte 9 caractères.")
@@ -295,3 +298,36 @@ class CPSCard(TimestampMixin, Device):
         self.blocked_at = None
         self.confirmed = True
         self.save(update_fields=["failed_pin_attempts", "blocked_at", "confirmed"])
+
+
+class ECPSDevice(TOTPDevice):
+    """The e-CPS app: django-otp's TOTP device with its throttle capped.
+
+    django-otp doubles the wait after each wrong code without limit (1 s, 2 s, 4 s ... years).
+    RPPS numbers are public, so anyone could keep a professional out of e-CPS by sending a wrong
+    code whenever the wait ends. Capped at MAX_THROTTLE_SECONDS (60 s), guessing stays
+    hopeless (one try a minute against a million codes, each valid 30 s) and the owner waits
+    a minute at most.
+    """
+
+    MAX_THROTTLE_SECONDS = 60
+
+    class Meta:
+        proxy = True
+        verbose_name = "application e-CPS"
+        verbose_name_plural = "applications e-CPS"
+
+    def verify_is_allowed(self) -> tuple[bool, dict | None]:
+        if self.throttling_failure_count and self.throttling_failure_timestamp is not None:
+            delay = min(
+                self.get_throttle_factor() * 2 ** (self.throttling_failure_count - 1),
+                self.MAX_THROTTLE_SECONDS,
+            )
+            locked_until = self.throttling_failure_timestamp + timedelta(seconds=delay)
+            if timezone.now() < locked_until:
+                return False, {
+                    "reason": VerifyNotAllowed.N_FAILED_ATTEMPTS,
+                    "failure_count": self.throttling_failure_count,
+                    "locked_until": locked_until,
+                }
+        return True, None

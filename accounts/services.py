@@ -8,9 +8,8 @@ import django_otp
 from django.contrib.auth import login as auth_login
 from django.db import transaction
 from django.http import HttpRequest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import CPSCard, User
+from accounts.models import CPSCard, ECPSDevice, User
 
 # Session keys written at login and read by accounts.middleware.SessionLifetimeMiddleware.
 SESSION_STARTED_AT = "dmp_session_started_at"
@@ -58,41 +57,41 @@ def card_check_pin(*, number: str, pin: str) -> CardCheck:
         return CardCheck(card)
 
 
-def ecps_device_for(user: User) -> TOTPDevice | None:
+def ecps_device_for(user: User) -> ECPSDevice | None:
     """The professional's confirmed e-CPS device (there is at most one)."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return ECPSDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def ecps_check_code(*, device: TOTPDevice, token: str) -> bool:
+def ecps_check_code(*, device: ECPSDevice, token: str) -> bool:
     """Verify a TOTP code: throttled by django-otp, and a code is accepted only once."""
     return django_otp.verify_token(device.user, device.persistent_id, token) is not None
 
 
-def ecps_activation_start(*, user: User) -> TOTPDevice:
+def ecps_activation_start(*, user: User) -> ECPSDevice:
     """The pending (unconfirmed) device for a new e-CPS activation, made on first call."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = ECPSDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="e-CPS", confirmed=False)
+        device = ECPSDevice.objects.create(user=user, name="e-CPS", confirmed=False)
     return device
 
 
 @transaction.atomic
-def ecps_activation_confirm(*, user: User, token: str) -> TOTPDevice | None:
+def ecps_activation_confirm(*, user: User, token: str) -> ECPSDevice | None:
     """Confirm the pending device with its first code; it then replaces any earlier one.
 
     Returns the confirmed device (None when the code is wrong): a session that was verified by
     the replaced device must be moved onto it, or the professional is logged out.
     """
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    device = ECPSDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token(token):
         return None
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    ECPSDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     return device
 
 
-def session_open(request: HttpRequest, *, user: User, device: CPSCard | TOTPDevice) -> None:
+def session_open(request: HttpRequest, *, user: User, device: CPSCard | ECPSDevice) -> None:
     """Log the user in, verified by `device`, with a fresh session key and fresh clocks."""
     # auth_login rotates the session key (or flushes a session of another user), so a
     # session id planted before the login is worth nothing after it.

@@ -30,7 +30,7 @@ def test_rpps_then_the_current_code_opens_a_verified_session(client, alice, alic
     second = client.post(STEP2, {"token": code_for(alice_ecps)})
 
     assert second["Location"] == reverse("patients:my_patients")
-    assert client.session[DEVICE_ID_SESSION_KEY] == alice_ecps.persistent_id
+    assert client.session[DEVICE_ID_SESSION_KEY] == f"accounts.ecpsdevice/{alice_ecps.pk}"
     assert client.get(reverse("patients:my_patients")).status_code == 200
 
 
@@ -163,3 +163,21 @@ def test_a_professional_without_e_cps_is_told_to_activate_it(client):
     response = _identify(client, user.rpps)
 
     assert "Vous n'avez pas encore activé l'application e-CPS" in text(response)
+
+
+@pytest.mark.django_db
+def test_a_stranger_cannot_lock_a_professional_out_for_more_than_a_minute(client, alice, alice_ecps):
+    """RPPS numbers are public: the throttle is capped, so the owner waits a minute at most."""
+    _identify(client, alice.rpps)
+    start = time.time()
+    for attempt in range(12):  # twelve wrong codes, each as soon as the previous wait ended
+        with time_machine.travel(start + attempt * 61):
+            client.post(STEP2, {"token": code_for(alice_ecps, offset_steps=10)})
+            _identify(client, alice.rpps)
+
+    with time_machine.travel(start + 12 * 61 + 61):
+        _identify(client, alice.rpps)
+        response = client.post(STEP2, {"token": code_for(alice_ecps)})
+
+    assert response.status_code == 302
+    assert client.session[DEVICE_ID_SESSION_KEY].startswith("accounts.ecpsdevice/")
