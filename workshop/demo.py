@@ -3,8 +3,8 @@
 Every identity here is invented. Numbers are fictive but well-formed (RPPS and FINESS carry a
 Luhn key, INS matricules a valid key and traits that agree with them), and the e-CPS secrets are
 derived from the RPPS so that README.md can document them. The demo patients exercise every
-access rule of the workshop (README.md, "Patients de démonstration"); the documents issue adds
-the rich record's documents here.
+access rule of the workshop (README.md, "Patients de démonstration"); their documents and
+carnets de vaccination are in workshop/demo_documents.py.
 """
 
 import hashlib
@@ -29,6 +29,7 @@ from accounts.models import (
     User,
 )
 from audit.models import Trace
+from documents.models import Document, Vaccination
 from patients.ins import with_key
 from patients.models import (
     Authorization,
@@ -281,7 +282,8 @@ PATIENTS = [
         birth_place_cog="57463",  # Metz
         order="902",
         email_local_part="aurelie.fischbach",
-        rule="Représentante légale de Nathan et Inès ; sa carte Vitale porte ses deux enfants",
+        rule="Représentante légale de Nathan et Inès ; sa carte Vitale porte ses deux enfants ; "
+        "médecin traitant DMP de la famille : Antoine WENDLING",
     ),
     DemoPatient(
         key="fischbach_nathan",
@@ -292,7 +294,8 @@ PATIENTS = [
         birth_place_cog="54395",  # Nancy
         order="903",
         email_local_part="famille.fischbach",
-        rule="Mineur représenté par sa mère ; bénéficiaire de la carte Vitale de sa mère",
+        rule="Mineur représenté par sa mère ; bénéficiaire de la carte Vitale de sa mère ; "
+        "un document invisible aux représentants légaux",
     ),
     DemoPatient(
         key="fischbach_ines",
@@ -303,7 +306,8 @@ PATIENTS = [
         birth_place_cog="54395",  # Nancy
         order="904",
         email_local_part="famille.fischbach",
-        rule="Mineure (sœur de Nathan) représentée par sa mère ; bénéficiaire de la même carte",
+        rule="Mineure (sœur de Nathan) représentée par sa mère ; bénéficiaire de la même carte ; "
+        "carnet de vaccination",
     ),
     DemoPatient(
         key="riehl",
@@ -315,7 +319,8 @@ PATIENTS = [
         order="905",
         email_local_part="martine.riehl",
         rule="A bloqué Julien KIEFFER, pourtant de son équipe de soins au CH Sainte-Odile : "
-        "le blocage l'emporte",
+        "le blocage l'emporte ; médecin traitant DMP : Antoine WENDLING (document masqué aux "
+        "professionnels, document non visible par la patiente)",
     ),
     DemoPatient(
         key="schaller",
@@ -353,7 +358,8 @@ PATIENTS = [
         birth_place_cog="67482",  # Strasbourg
         order="908",
         email_local_part="pierre.muller.67",
-        rule="Homonyme : Pierre MULLER né en 1972 dans le Bas-Rhin (carte Vitale hors du lecteur)",
+        rule="Homonyme : Pierre MULLER né en 1972 dans le Bas-Rhin (carte Vitale hors du lecteur) ; "
+        "pris en charge au CH Sainte-Odile (dispensation lisible par le préparateur Julien KIEFFER)",
     ),
     DemoPatient(
         key="muller_pierre_51",
@@ -426,7 +432,7 @@ PATIENTS = [
         rule="Identité provisoire : l'identité n'est pas encore vérifiée",
     ),
 ]
-# The record the documents issue fills with eleven documents (2005-2024).
+# The record with the slides' eleven documents (workshop/demo_documents.py, RICH_DOCUMENTS).
 RICH_RECORD = PATIENTS[0]
 
 VITALE_CARDS = [
@@ -442,8 +448,17 @@ STAYS = [
     DemoStay("holtzinger", _STRASBOURG, date(2024, 11, 4)),
     DemoStay("riehl", _STRASBOURG, date(2024, 12, 9)),
     DemoStay("muller_pierre_51", _REIMS, date(2024, 10, 21)),
+    DemoStay("muller_pierre_67", _STRASBOURG, date(2025, 11, 3)),
 ]
-ATTENDING_PHYSICIANS = {"holtzinger": (_WENDLING,)}  # médecin traitant DMP (RPPS)
+# Médecin traitant DMP (RPPS). Antoine WENDLING also follows Martine RIEHL and the FISCHBACH family,
+# so that he can write their documents (workshop/demo_documents.py) and read the masked one.
+ATTENDING_PHYSICIANS = {
+    "holtzinger": (_WENDLING,),
+    "riehl": (_WENDLING,),
+    "fischbach_aurelie": (_WENDLING,),
+    "fischbach_nathan": (_WENDLING,),
+    "fischbach_ines": (_WENDLING,),
+}
 LEGAL_REPRESENTATIVES = {"fischbach_nathan": ("fischbach_aurelie",), "fischbach_ines": ("fischbach_aurelie",)}
 BLOCKS = [DemoBlock("riehl", _KIEFFER)]
 
@@ -467,14 +482,26 @@ class DemoLogin:
     ecps_secret: str
 
 
-@transaction.atomic
 def seed_demo(*, reset: bool = False) -> list[DemoLogin]:
-    """Create or refresh the demo accounts and patients; the same call always yields the same state.
+    """Create or refresh the demo accounts, patients and documents; the same call always yields
+    the same state.
 
     Without `reset`, only what the dataset defines is written (update_or_create by username, card
-    number, INS, serial): what the trainees did (declarations, accesses) stays. With `reset`, see
-    `_reset_demo()`.
+    number, INS, serial; documents and vaccinations added when missing): what the trainees did
+    (declarations, accesses, documents) stays. With `reset`, see `_reset_demo()`.
+
+    Accounts and patients are one transaction; the documents follow it, each in its own
+    (workshop/demo_documents.py: a stored file must not outlive a rolled-back row).
     """
+    from workshop.demo_documents import seed_documents  # it imports this module's dataset
+
+    logins = _seed_accounts_and_patients(reset=reset)
+    seed_documents()
+    return logins
+
+
+@transaction.atomic
+def _seed_accounts_and_patients(*, reset: bool) -> list[DemoLogin]:
     if reset:
         _reset_demo()
     for item in ESTABLISHMENTS:
@@ -493,14 +520,18 @@ def _reset_demo() -> None:
     Traces are never deleted (the access history is append-only, DESIGN.md §4) and PROTECT the
     patients and accounts they name. So reset:
     - deletes what hangs off the demo patients (declarations, record accesses, blocks, care stays,
-      Vitale cards): `seed_demo` then recreates the dataset's own;
+      Vitale cards, documents with their files, vaccinations): `seed_demo` then recreates the
+      dataset's own. A document's traces keep its code and title (they name it, not its row);
     - deletes the demo patients and demo accounts that no trace (and no declaration) names; the
       others are kept and refreshed in place by `seed_demo` (same INS, same username), so their
       history stays attached to them. A kept demo account that the dataset does not define (a
       trainee's) is deactivated instead of deleted.
     Workshop sandboxes (private copies per trainee) are the workshop issue's business.
     """
+    from workshop.demo_documents import delete_documents  # it imports this module's dataset
+
     patients = Patient.objects.filter(ins__in=[item.ins for item in PATIENTS])
+    delete_documents(patients)
     Authorization.objects.filter(patient__in=patients).delete()
     RecordAccess.objects.filter(patient__in=patients).delete()
     Block.objects.filter(patient__in=patients).delete()
@@ -512,8 +543,14 @@ def _reset_demo() -> None:
     traced_patients = Trace.objects.filter(patient__isnull=False).values("patient")
     patients.exclude(pk__in=traced_patients).delete()
 
-    kept_users = Q(pk__in=Trace.objects.filter(actor__isnull=False).values("actor")) | Q(
-        pk__in=Authorization.objects.values("professional")
+    # Documents and vaccinations of other patients PROTECT their authors too (they are traced,
+    # so this is belt and braces).
+    kept_users = (
+        Q(pk__in=Trace.objects.filter(actor__isnull=False).values("actor"))
+        | Q(pk__in=Authorization.objects.values("professional"))
+        | Q(pk__in=Document.objects.filter(author__isnull=False).values("author"))
+        | Q(pk__in=Document.objects.filter(added_by__isnull=False).values("added_by"))
+        | Q(pk__in=Vaccination.objects.values("recorded_by"))
     )
     demo_users = User.objects.filter(is_demo=True)
     demo_users.exclude(kept_users).delete()

@@ -284,6 +284,7 @@ def test_reset_works_on_a_fresh_database_and_twice():
 def test_reset_wipes_the_trainees_work_but_keeps_traced_patients_and_accounts():
     seed_demo()
     fresh = _state()
+    seeded = Trace.objects.count()  # the dataset's documents and vaccinations, each traced
     patient, marchal = Patient.objects.get(ins=RICH_RECORD.ins), User.objects.get(username=MARCHAL)
     rothenbach, schaller = User.objects.get(username=ROTHENBACH), _patient("schaller")
     trainee = User.objects.create(username="stagiaire-trace", is_demo=True)
@@ -303,7 +304,9 @@ def test_reset_wipes_the_trainees_work_but_keeps_traced_patients_and_accounts():
 
     assert Patient.objects.get(ins=RICH_RECORD.ins).pk == patient.pk  # kept, with its history
     assert User.objects.get(username=MARCHAL).pk == marchal.pk
-    assert Trace.objects.count() == 2
+    # The trainees' two traces stay, and so do the seed's: reset deletes the demo documents and
+    # vaccinations and adds them again, traced again (tests/workshop/test_seed_documents.py).
+    assert Trace.objects.count() == 2 * seeded + 2
     assert not Authorization.objects.exists() and not RecordAccess.objects.exists()
     assert not User.objects.get(username="stagiaire-trace").is_active
     assert [row for row in _state() if row[0] != "stagiaire-trace"] == fresh
@@ -324,3 +327,14 @@ def test_the_command_prints_the_demo_patients():
 
     for item in PATIENTS:
         assert item.ins in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_outside_demo_mode(settings):
+    from django.core.management import CommandError
+
+    settings.DMP_DEMO_MODE = False
+
+    with pytest.raises(CommandError, match="mode démonstration"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not User.objects.filter(username="admin").exists()

@@ -1,6 +1,8 @@
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from workshop.demo import PATIENTS, VITALE_CARDS, seed_demo
+from workshop.demo_documents import summary
 
 
 class Command(BaseCommand):
@@ -10,10 +12,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Remet le jeu de démonstration dans son état initial (comptes, patients, autorisations).",
+            help="Remet le jeu de démonstration dans son état initial (comptes, patients, autorisations, documents).",
         )
 
     def handle(self, *args: object, reset: bool, **options: object) -> None:
+        # The demo accounts' secrets are published (README): never on a real portal.
+        if not settings.DMP_DEMO_MODE:
+            raise CommandError(
+                "seed_demo ne s'exécute qu'en mode démonstration (DMP_DEMO_MODE=True) : "
+                "ses comptes ont des secrets publiés dans le README."
+            )
         logins = seed_demo(reset=reset)
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration (code porteur des cartes : 1234)"))
         for login in logins:
@@ -33,4 +41,20 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {reader} {patient.display_name:<24} INS {patient.ins}  né(e) le "
                 f"{patient.birth_date:%d/%m/%Y}  {patient.rule}"
+            )
+        self.stdout.write(self.style.SUCCESS("Documents de démonstration (fichiers sous MEDIA_ROOT)"))
+        for row in summary():
+            details = [
+                f"{count} {label}"
+                for count, label in (
+                    (row.archived, "archivé(s)"),
+                    (row.deleted, "supprimé(s)"),
+                    (row.hidden_from_patient, "non visible(s) par le patient"),
+                )
+                if count
+            ]
+            self.stdout.write(
+                f"  {row.patient.display_name:<24} né(e) le {row.patient.birth_date:%d/%m/%Y}  "
+                f"{row.documents:>2} document(s){' dont ' + ', '.join(details) if details else ''} ; "
+                f"{row.vaccinations} vaccination(s) au carnet"
             )
