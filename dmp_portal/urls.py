@@ -4,5 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("patients.urls")),
+    # The DMP's Documents and Carnet de vaccination tabs (documents/urls.py).
+    path("dmp/<uuid:code>/", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]

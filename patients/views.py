@@ -112,14 +112,16 @@ def authorization(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @dmp_view
 def summary(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
+    # documents builds on patients (DESIGN.md §2): its "Documents médicaux" block is imported when
+    # the page is drawn, so that loading patients never imports documents.
+    from documents.summary import summary_context
+
     emergency_until = None
     if decision.mode in (access.Mode.EMERGENCY, access.Mode.REGULATION):
         emergency_until = access.facts_for(request.user, patient).emergency_until
-    return render(
-        request,
-        "patients/summary.html",
-        {"patient": patient, "decision": decision, "tab": "summary", "emergency_until": emergency_until},
-    )
+    context = {"patient": patient, "decision": decision, "tab": "summary", "emergency_until": emergency_until}
+    context |= summary_context(viewer=request.user, patient=patient, decision=decision)
+    return render(request, "patients/summary.html", context)
 
 
 @require_GET

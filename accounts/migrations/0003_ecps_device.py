@@ -4,24 +4,22 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_reference_codes'),
-        ('otp_totp', '0003_add_timestamps'),
+        ("accounts", "0002_reference_codes"),
+        ("otp_totp", "0003_add_timestamps"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ECPSDevice',
-            fields=[
-            ],
+            name="ECPSDevice",
+            fields=[],
             options={
-                'verbose_name': 'application e-CPS',
-                'verbose_name_plural': 'applications e-CPS',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "application e-CPS",
+                "verbose_name_plural": "applications e-CPS",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('otp_totp.totpdevice',),
+            bases=("otp_totp.totpdevice",),
         ),
     ]

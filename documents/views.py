@@ -1,0 +1,202 @@
+"""The Documents tab: "Liste des documents", "Parcours de soins" (the rubrique-by-year grid), a
+document's page and its author's actions (archive, delete, confidentiality).
+
+Every page goes through patients.views.dmp_view (the access decision and the opening trace) and
+reads documents only through Document.objects.visible_to with that decision. The writes are
+documents/services.py's, each traced there; a refusal comes back as a French message.
+Files and free texts are served by documents/views_files.py, the upload form is
+documents/views_upload.py, the Carnet de vaccination documents/views_vaccination.py.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from documents import services
+from documents.forms import ConfidentialityForm, DocumentFilterForm, Sort, author_choices
+from documents.grid import build_grid
+from documents.models import Document, DocumentQuerySet, Rubrique
+from patients import access
+from patients.models import Patient
+from patients.views import dmp_view
+
+DOCUMENTS_PER_PAGE = 20
+TAB = "documents"
+# What a browser shows by itself ("Consulter"); the rest (RTF, TIFF) is only downloaded.
+INLINE_MIME_TYPES = frozenset({"application/pdf", "image/jpeg", "text/plain"})
+
+DocumentView = Callable[[HttpRequest, Patient, access.Decision, Document], HttpResponse]
+
+
+def visible_documents(request: HttpRequest, patient: Patient, decision: access.Decision) -> DocumentQuerySet:
+    """What this professional may see of this patient's documents (documents/visibility.py)."""
+    return Document.objects.visible_to(request.user, patient, decision=decision)
+
+
+def get_visible_document(
+    request: HttpRequest, patient: Patient, decision: access.Decision, code: object
+) -> Document:
+    """The document `code` of `patient` if the professional may see it, else 404: a hidden document
+    and one that does not exist answer alike, so a URL reveals nothing."""
+    documents = visible_documents(request, patient, decision).select_related("document_type__rubrique")
+    return get_object_or_404(documents, code=code)
+
+
+def dmp_document_view(view: DocumentView) -> Callable[..., HttpResponse]:
+    """dmp_view for the pages of one document (URL kwargs `code` and `document`): the decision and
+    the opening trace first, then the document through visible_to (404 if hidden or unknown)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: object, document: object) -> HttpResponse:
+        def page(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
+            return view(
+                request, patient, decision, get_visible_document(request, patient, decision, document)
+            )
+
+        return dmp_view(page)(request, code=code)
+
+    return wrapper
+
+
+def opens_inline(document: Document) -> bool:
+    return document.is_text or document.mime_type.split(";", 1)[0].strip().lower() in INLINE_MIME_TYPES
+
+
+def _context(patient: Patient, decision: access.Decision, **extra: object) -> dict:
+    return {"patient": patient, "decision": decision, "tab": TAB, **extra}
+
+
+# ---------------------------------------------------------------------------------------------
+# Liste des documents and Parcours de soins
+
+
+@require_GET
+@dmp_view
+def document_list(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
+    """Sortable, filterable (rubrique, type, author, dates, status), paginated; archived badged."""
+    visible = visible_documents(request, patient, decision)
+    types = list(
+        visible.order_by("document_type__label")
+        .values_list("document_type__code", "document_type__label")
+        .distinct()
+    )
+    authors = author_choices(
+        list(visible.order_by().values_list("source", "author__rpps", "author_label").distinct())
+    )
+    filters = DocumentFilterForm(
+        request.GET or None, rubriques=list(Rubrique.objects.all()), types=types, authors=authors
+    )
+    documents = filters.apply(visible.select_related("document_type__rubrique"))
+    page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = _context(
+        patient,
+        decision,
+        filters=filters,
+        page=page,
+        documents=list(page.object_list),
+        sort=filters.sort,
+        sort_keys=Sort.ORDERINGS,
+        filtered=bool(request.GET.keys() - {"page", "tri"}),
+    )
+    return render(request, "documents/document_list.html", context)
+
+
+@require_GET
+@dmp_view
+def document_grid(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
+    """ "Parcours de soins": rubriques by years, "De AAAA à AAAA"; a cell opens the filtered list."""
+    counts = visible_documents(request, patient, decision).rubrique_year_counts()
+    grid = build_grid(counts, list(Rubrique.objects.all()), timezone.localdate())
+    return render(request, "documents/document_grid.html", _context(patient, decision, grid=grid))
+
+
+# ---------------------------------------------------------------------------------------------
+# A document's page and its author's actions
+
+
+@require_GET
+@dmp_document_view
+def document_detail(
+    request: HttpRequest, patient: Patient, decision: access.Decision, document: Document
+) -> HttpResponse:
+    """Metadata only: reading the content is "Consulter" / "Télécharger", which are traced."""
+    is_author = document.author_id is not None and document.author_id == request.user.pk
+    context = _context(
+        patient,
+        decision,
+        document=document,
+        is_author=is_author,
+        opens_inline=opens_inline(document),
+        confidentiality_form=ConfidentialityForm(document=document) if is_author else None,
+    )
+    return render(request, "documents/document_detail.html", context)
+
+
+def _refused(request: HttpRequest, patient: Patient, document: Document, error: Exception) -> HttpResponse:
+    """Back to the document's page with the service's French message."""
+    messages.error(request, " ".join(_messages(error)))
+    return redirect("documents:detail", code=patient.code, document=document.code)
+
+
+def _messages(error: Exception) -> list[str]:
+    if isinstance(error, ValidationError):
+        return error.messages
+    return [str(error) or "Action refusée."]
+
+
+@require_POST
+@dmp_document_view
+def document_archive(
+    request: HttpRequest, patient: Patient, decision: access.Decision, document: Document
+) -> HttpResponse:
+    try:
+        services.document_archive(professional=request.user, document=document, request=request)
+    except (PermissionDenied, ValidationError) as error:
+        return _refused(request, patient, document, error)
+    messages.success(request, f"Le document « {document.title} » a été archivé.")
+    return redirect("documents:detail", code=patient.code, document=document.code)
+
+
+@require_http_methods(["GET", "POST"])
+@dmp_document_view
+def document_delete(
+    request: HttpRequest, patient: Patient, decision: access.Decision, document: Document
+) -> HttpResponse:
+    """GET asks for confirmation (author only), POST deletes (logically: nobody sees it afterwards)."""
+    if request.method == "GET":
+        if document.author_id is None or document.author_id != request.user.pk:
+            return _refused(request, patient, document, PermissionDenied(services.NOT_AUTHOR))
+        return render(
+            request, "documents/document_confirm_delete.html", _context(patient, decision, document=document)
+        )
+    try:
+        services.document_delete(professional=request.user, document=document, request=request)
+    except (PermissionDenied, ValidationError) as error:
+        return _refused(request, patient, document, error)
+    messages.success(request, f"Le document « {document.title} » a été supprimé du DMP.")
+    return redirect("documents:list", code=patient.code)
+
+
+@require_POST
+@dmp_document_view
+def document_confidentiality(
+    request: HttpRequest, patient: Patient, decision: access.Decision, document: Document
+) -> HttpResponse:
+    form = ConfidentialityForm(request.POST, document=document)
+    if not form.is_valid():  # booleans: only a disabled field's tampering could get here
+        return _refused(request, patient, document, ValidationError("Choix de confidentialité invalide."))
+    try:
+        services.document_set_confidentiality(
+            professional=request.user, document=document, request=request, **form.cleaned_data
+        )
+    except (PermissionDenied, ValidationError) as error:
+        return _refused(request, patient, document, error)
+    messages.success(request, "La confidentialité du document a été enregistrée.")
+    return redirect("documents:detail", code=patient.code, document=document.code)

@@ -1,0 +1,119 @@
+"""Reading a document: "Consulter" (in the browser) and "Télécharger" (saved as a file).
+
+Never from a public URL: the document is found through visible_to (404 otherwise, see
+documents.views.dmp_document_view), the consultation is traced (Action.DOCUMENT_VIEWED, with the
+document's snapshot) in its own transaction before the first byte is sent, and the answer carries
+the stored MIME type, a Content-Disposition with the original filename made safe (RFC 6266 with an
+RFC 5987 `filename*` for non-ASCII names), nosniff and no-store (a shared workstation's cache
+must not keep a medical document).
+"""
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from audit.models import Action
+from audit.services import record
+from documents.models import Document
+from documents.validation import safe_filename
+from documents.views import TAB, dmp_document_view, opens_inline
+from patients import access
+from patients.models import Patient
+
+DOWNLOAD_DETAILS = "téléchargement"
+
+
+@require_GET
+@dmp_document_view
+def document_consult(
+    request: HttpRequest, patient: Patient, decision: access.Decision, document: Document
+) -> HttpResponse:
+    """A free text is shown in the page, escaped; a file the browser can show is served inline."""
+    if document.is_text:
+        _trace(request, patient, decision, document)
+        context = {"patient": patient, "decision": decision, "tab": TAB, "document": document}
+        return _no_store(render(request, "documents/document_text.html", context))
+    return _serve(request, patient, decision, document, inline=opens_inline(document))
+
+
+@require_GET
+@dmp_document_view
+def document_download(
+    request: HttpRequest, patient: Patient, decision: access.Decision, document: Document
+) -> HttpResponse:
+    return _serve(request, patient, decision, document, inline=False)
+
+
+def _serve(
+    request: HttpRequest, patient: Patient, decision: access.Decision, document: Document, *, inline: bool
+) -> HttpResponse:
+    if document.is_text:
+        content = document.text.encode()
+        # The title may hold a slash ("Synthèse 2023/2024"): not a path, a character.
+        filename = (
+            f"{safe_filename(document.title.replace('/', '-').replace(chr(92), '-')) or 'document'}.txt"
+        )
+        mime_type = "text/plain; charset=utf-8"
+        handle = None
+    else:
+        filename = document.original_filename or "document"
+        mime_type = document.mime_type
+        try:
+            handle = document.file.storage.open(document.file.name, "rb")
+        except FileNotFoundError:
+            raise Http404("Le fichier de ce document est introuvable.") from None
+    try:
+        _trace(request, patient, decision, document, details="" if inline else DOWNLOAD_DETAILS)
+    except BaseException:
+        if handle is not None:
+            handle.close()
+        raise
+    if handle is None:
+        response = HttpResponse(content, content_type=mime_type)
+    else:
+        response = FileResponse(handle, content_type=mime_type)
+    response["Content-Disposition"] = content_disposition("inline" if inline else "attachment", filename)
+    return _no_store(response)
+
+
+def _trace(
+    request: HttpRequest, patient: Patient, decision: access.Decision, document: Document, details: str = ""
+) -> None:
+    with transaction.atomic():
+        record(
+            actor=request.user,
+            patient=patient,
+            document=document,
+            action=Action.DOCUMENT_VIEWED,
+            mode=decision.mode.value,
+            details=details,
+            request=request,
+        )
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+_NOT_QUOTABLE = re.compile(r'[^\x20-\x7e]|["\\%]')
+
+
+def content_disposition(disposition: str, filename: str) -> str:
+    """`attachment; filename="compte-rendu e.pdf"; filename*=UTF-8''compte-rendu%20%C3%A9.pdf`:
+    an ASCII fallback for old clients, the exact UTF-8 name for the others (RFC 6266 § 4.3)."""
+    name = safe_filename(filename) or "document"
+    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    fallback = _NOT_QUOTABLE.sub("_", fallback).strip()
+    if not fallback or fallback.startswith("."):
+        fallback = f"document{fallback}"
+    header = f'{disposition}; filename="{fallback}"'
+    if fallback != name:
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return header

@@ -1,0 +1,60 @@
+"""The "Carnet de vaccination" tab: the entries this professional may read (the matrix cell of
+"Historique des vaccinations", documents/visibility.py), and the form to add one for the
+professions that vaccinate (documents.services.vaccination_add decides, and traces)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from documents import services
+from documents.forms import VaccinationForm
+from documents.models import DoseType, Vaccination
+from patients import access
+from patients.models import Patient
+from patients.views import dmp_view
+
+VACCINATIONS_PER_PAGE = 50
+
+
+@require_http_methods(["GET", "POST"])
+@dmp_view
+def vaccination_book(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
+    may_add = request.user.profession_id in services.VACCINATING_PROFESSIONS
+    form = VaccinationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            vaccination = services.vaccination_add(
+                professional=request.user,
+                patient=patient,
+                vaccine=data["vaccine"],
+                vaccinated_on=data["vaccinated_on"],
+                dose_type=DoseType(data["dose_type"]),
+                lot_number=data["lot_number"],
+                request=request,
+            )
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect("documents:vaccination", code=patient.code)
+        except ValidationError as error:
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            messages.success(request, f"La vaccination « {vaccination.vaccine} » a été ajoutée au carnet.")
+            return redirect("documents:vaccination", code=patient.code)
+    vaccinations = Vaccination.objects.visible_to(request.user, patient, decision=decision).order_by(
+        "-vaccinated_on", "-recorded_at", "-pk"
+    )
+    page = Paginator(vaccinations, VACCINATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "patient": patient,
+        "decision": decision,
+        "tab": "vaccination",
+        "page": page,
+        "vaccinations": list(page.object_list),
+        "form": form,
+        "may_add": may_add,
+    }
+    return render(request, "documents/vaccination_list.html", context)

@@ -1,0 +1,231 @@
+"""The Documents tab: the list (sort, filters, pages, archived badge) and the "Parcours de soins"
+grid, both through visible_to, with a number of queries that does not grow with the documents."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from documents.views import DOCUMENTS_PER_PAGE
+from tests.documents.pages import CERTIFICATE, IMAGING, bulk_documents, url, words
+from tests.factories import CPSCardFactory, DocumentFactory, DocumentTypeFactory, PhysicianFactory
+from tests.helpers import login_verified
+
+pytestmark = pytest.mark.django_db
+
+
+def _list(client, patient, **params) -> str:
+    response = client.get(url("documents:list", patient), params)
+    assert response.status_code == 200
+    return words(response)
+
+
+def _titles(client, patient, **params) -> list[str]:
+    response = client.get(url("documents:list", patient), params)
+    assert response.status_code == 200
+    return [document.title for document in response.context["documents"]]
+
+
+def _grid(client, patient):
+    response = client.get(url("documents:grid", patient))
+    assert response.status_code == 200
+    return response
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+
+def test_the_list_shows_the_visible_documents_with_their_author_and_the_archived_badge(
+    alice_client, patient, make_document
+):
+    make_document(title="Consultation du 3 mars", document_date=date(2024, 3, 3))
+    make_document(title="Ancien compte rendu", status="archive")
+    DocumentFactory(
+        patient=patient,
+        from_health_insurance=True,
+        title="Historique de remboursement",
+        document_type=DocumentTypeFactory(code="REMB"),
+    )
+
+    body = _list(alice_client, patient)
+
+    assert "Liste des documents" in body and "Parcours de soins" in body and "Ajouter un document" in body
+    assert "3 document(s)." in body
+    assert "03/03/2024" in body and "Consultation du 3 mars" in body
+    assert "Paul WEBER Médecin" in body
+    assert "Ancien compte rendu Archivé" in body
+    assert "Historique de remboursement" in body and "Assurance Maladie Assurance Maladie" in body
+
+
+def test_a_hidden_document_is_neither_listed_nor_offered_as_a_filter(
+    alice_client, patient, make_document, hidden_documents
+):
+    make_document(title="Visible")
+
+    response = alice_client.get(url("documents:list", patient))
+    body = words(response)
+
+    assert [document.title for document in response.context["documents"]] == ["Visible"]
+    assert "1 document(s)." in body
+    for document in hidden_documents:
+        assert document.title not in body
+    assert "Certificat médical" not in body  # the hidden type is not a filter choice
+
+
+def test_it_sorts_by_date_type_author_and_addition(alice_client, patient, make_document, physician):
+    now = timezone.now()
+    make_document(title="B", document_date=date(2020, 1, 1), added_at=now - timedelta(days=1))
+    make_document(
+        title="A", type_code=IMAGING, document_date=date(2022, 1, 1), added_at=now - timedelta(days=3)
+    )
+    make_document(
+        title="C", document_date=date(2021, 1, 1), added_at=now - timedelta(days=2), author_label="Zoé ZELLER"
+    )
+
+    assert _titles(alice_client, patient) == ["A", "C", "B"]  # newest document date first
+    assert _titles(alice_client, patient, tri="date") == ["B", "C", "A"]
+    # "CR d'imagerie médicale" before "CR ou fiche de consultation", then by date
+    assert _titles(alice_client, patient, tri="type") == ["A", "C", "B"]
+    assert _titles(alice_client, patient, tri="-auteur") == ["C", "A", "B"]
+    assert _titles(alice_client, patient, tri="-ajout") == ["B", "C", "A"]
+    assert _titles(alice_client, patient, tri="n'importe quoi") == ["A", "C", "B"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"rubrique": "imagerie"}, ["Radio"]),
+        ({"type": "11488-4"}, ["Consultation 2023", "Consultation 2021"]),
+        ({"du": "01/01/2022", "au": "31/12/2023"}, ["Radio", "Consultation 2023"]),
+        ({"statut": "archives"}, ["Consultation 2021"]),
+        ({"statut": "actifs"}, ["Radio", "Consultation 2023"]),
+    ],
+)
+def test_it_filters_by_rubrique_type_dates_and_status(alice_client, patient, make_document, params, expected):
+    make_document(title="Radio", type_code=IMAGING, document_date=date(2023, 6, 1))
+    make_document(title="Consultation 2023", document_date=date(2023, 2, 1))
+    make_document(title="Consultation 2021", document_date=date(2021, 2, 1), status="archive")
+
+    assert _titles(alice_client, patient, **params) == expected
+
+
+def test_it_filters_by_author_or_source(alice_client, alice, physician, patient, make_document):
+    make_document(title="De Paul")
+    make_document(title="D'Alice", author=alice)
+    DocumentFactory(
+        patient=patient,
+        from_health_insurance=True,
+        title="Historique de remboursement",
+        document_type=DocumentTypeFactory(code="REMB"),
+    )
+
+    assert _titles(alice_client, patient, auteur=alice.rpps) == ["D'Alice"]
+    assert _titles(alice_client, patient, auteur=physician.rpps) == ["De Paul"]
+    assert _titles(alice_client, patient, auteur="assurance_maladie") == ["Historique de remboursement"]
+
+
+def test_a_wrong_filter_says_so_in_french_and_is_left_out(alice_client, patient, make_document):
+    make_document(title="Consultation")
+
+    body = _list(alice_client, patient, du="31/02/2024", rubrique="inconnue")
+
+    assert "Saisissez une date au format JJ/MM/AAAA." in body
+    assert "Consultation" in body
+    assert "La date de début de la période doit précéder sa date de fin." in _list(
+        alice_client, patient, du="02/01/2024", au="01/01/2024"
+    )
+
+
+def test_the_list_is_paginated(alice_client, patient, physician):
+    bulk_documents(patient, physician, 50)  # of which about 30 readable by a pharmacist
+
+    first = alice_client.get(url("documents:list", patient))
+    second = alice_client.get(url("documents:list", patient), {"page": 2})
+
+    visible = first.context["page"].paginator.count
+    assert len(first.context["documents"]) == DOCUMENTS_PER_PAGE
+    assert len(second.context["documents"]) == visible - DOCUMENTS_PER_PAGE
+    assert "Page 1 sur 2" in words(first)
+
+
+# --- the grid ---------------------------------------------------------------------------------
+
+
+def test_the_grid_goes_from_the_earliest_year_to_this_year_with_counts(alice_client, patient, make_document):
+    make_document(type_code=IMAGING, document_date=date(2005, 5, 1))
+    make_document(document_date=date(2021, 1, 1))
+    make_document(document_date=date(2021, 7, 1))
+
+    response = _grid(alice_client, patient)
+    grid = response.context["grid"]
+    body = words(response)
+
+    this_year = timezone.localdate().year
+    assert f"De 2005 à {this_year}" in body
+    assert grid.years == list(range(2005, this_year + 1))
+    rows = {row.rubrique.code: row for row in grid.rows}
+    assert len(rows) == 10
+    assert rows["imagerie"].total == 1 and rows["comptes_rendus"].total == 2
+    assert {cell.year: cell.count for cell in rows["comptes_rendus"].cells if cell.count} == {2021: 2}
+    assert "Imagerie médicale (1)" in body and "Comptes-rendus (2)" in body and "Synthèses" in body
+    # A cell opens the list filtered on its rubrique and year.
+    link = f"{url('documents:list', patient)}?rubrique=comptes_rendus&amp;du=01/01/2021&amp;au=31/12/2021"
+    assert link in response.content.decode()
+    assert (
+        len(_titles(alice_client, patient, rubrique="comptes_rendus", du="01/01/2021", au="31/12/2021")) == 2
+    )
+
+
+def test_a_hidden_document_is_in_no_cell(alice_client, patient, make_document, hidden_documents):
+    make_document(document_date=date(2010, 1, 1))
+    hidden_documents[0].document_date = date(2001, 1, 1)
+    hidden_documents[0].save()
+
+    grid = _grid(alice_client, patient).context["grid"]
+
+    assert grid.first_year == 2010  # the hidden 2001 document does not stretch the grid
+    assert grid.total == 1
+    assert next(row for row in grid.rows if row.rubrique.code == "certificats").total == 0
+
+
+def test_an_empty_record_has_no_grid(alice_client, patient):
+    assert "Aucun document." in words(_grid(alice_client, patient))
+
+
+# --- the number of queries does not grow with the documents ----------------------------------
+
+# Session, user, CPS card, patient, the six of the access decision, the header's profession, then:
+LIST_QUERIES = 11 + 5  # filter choices (types, authors), rubriques, count, page
+GRID_QUERIES = 11 + 2  # counts, rubriques
+
+
+@pytest.mark.parametrize("count", [10, 500])
+@pytest.mark.parametrize(
+    ("name", "params", "queries"),
+    [
+        ("documents:list", {}, LIST_QUERIES),
+        ("documents:list", {"rubrique": "comptes_rendus", "tri": "auteur", "page": "2"}, LIST_QUERIES),
+        ("documents:grid", {}, GRID_QUERIES),
+    ],
+)
+def test_the_number_of_queries_does_not_grow_with_the_documents(
+    alice_client, patient, physician, count, name, params, queries, django_assert_max_num_queries
+):
+    bulk_documents(patient, physician, count)
+    alice_client.get(url("patients:summary", patient))  # the opening is traced on the first page
+
+    with django_assert_max_num_queries(queries):
+        response = alice_client.get(url(name, patient), params)
+
+    assert response.status_code == 200
+
+
+def test_a_certificate_is_counted_for_a_physician(client, patient, make_document):
+    """The same pages, for a reader the matrix lets see certificates (the attending physician)."""
+    attending = PhysicianFactory()
+    patient.dmp_attending_physicians.add(attending)
+    make_document(type_code=CERTIFICATE, masked_to_professionals=True, title="Certificat masqué")
+    login_verified(client, attending, CPSCardFactory(user=attending))
+
+    assert "Certificat masqué" in _list(client, patient)
+    assert "Certificats, déclarations (1)" in words(_grid(client, patient))
