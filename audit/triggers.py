@@ -5,6 +5,7 @@ that must empty the table (pytest-django flushes tables after transactional test
 simulate an attacker who disabled them.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 MESSAGE = "audit_trace is append-only: traces are never updated or deleted"
@@ -40,7 +41,9 @@ def _statements(connection: BaseDatabaseWrapper, *, install: bool) -> list[str]:
         return _SQLITE_INSTALL if install else _SQLITE_UNINSTALL
     if connection.vendor == "postgresql":
         return _POSTGRES_INSTALL if install else _POSTGRES_UNINSTALL
-    raise NotImplementedError(f"No append-only triggers for {connection.vendor}.")
+    raise ImproperlyConfigured(
+        f"The audit trail is append-only on SQLite and PostgreSQL only, not on {connection.vendor}."
+    )
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
