@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from enum import Enum
 
 import django_otp
+from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
 from accounts.models import CPSCard, ECPSDevice, User
 
@@ -91,8 +93,26 @@ def ecps_activation_confirm(*, user: User, token: str) -> ECPSDevice | None:
     return device
 
 
+class SessionEvent(Enum):
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+
+
+def session_trace(request: HttpRequest, event: SessionEvent, *, user: User | None, label: str = "") -> None:
+    """Trace a login, a failed login or a logout through the recorder named in settings.
+
+    accounts sits below audit (DESIGN.md §2: audit imports accounts, never the reverse), so the
+    recorder is plugged in by its dotted path, like an authentication backend: by default
+    audit.services.record_session_event, which writes the trace in the caller's transaction.
+    """
+    recorder = import_string(settings.DMP_SESSION_RECORDER)
+    recorder(request=request, event=event.value, user=user, label=label)
+
+
+@transaction.atomic
 def session_open(request: HttpRequest, *, user: User, device: CPSCard | ECPSDevice) -> None:
-    """Log the user in, verified by `device`, with a fresh session key and fresh clocks."""
+    """Log the user in, verified by `device`, with a fresh session key and fresh clocks; traced."""
     # auth_login rotates the session key (or flushes a session of another user), so a
     # session id planted before the login is worth nothing after it.
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -100,3 +120,4 @@ def session_open(request: HttpRequest, *, user: User, device: CPSCard | ECPSDevi
     now = time.time()
     request.session[SESSION_STARTED_AT] = now
     request.session[SESSION_LAST_SEEN_AT] = now
+    session_trace(request, SessionEvent.LOGIN, user=user, label=device.name)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -86,6 +86,9 @@ def login_cps(request: HttpRequest) -> HttpResponse:
         if check.ok:
             services.session_open(request, user=check.card.user, device=check.card)
             return redirect(_next_url(request))
+        _trace_failure(
+            request, check.card.user if check.card else None, f"carte {form.cleaned_data['number']}"
+        )
         form.add_error(None, card_refusal_message(check))
     demo_cards = (
         CPSCard.objects.filter(user__is_demo=True, confirmed=True)
@@ -186,6 +189,7 @@ def login_ecps_code(request: HttpRequest) -> HttpResponse:
             services.session_open(request, user=user, device=device)
             return redirect(pending["next"])
         device.refresh_from_db()
+        _trace_failure(request, user, "e-CPS")
         form.add_error("token", _ecps_refusal_message(device))
     return render(
         request,
@@ -230,8 +234,14 @@ def admin_login(request: HttpRequest) -> HttpResponse:
             services.session_open(request, user=user, device=device)
             request.session[services.SESSION_ADMIN_LOGIN] = True
             return redirect(_next_url(request, default="admin:index"))
+        _trace_failure(request, user, f"administration ({form.cleaned_data['username'][:50]})")
         form.add_error(None, "Identifiant, mot de passe ou code incorrect.")
     return render(request, "accounts/admin_login.html", {"form": form})
+
+
+def _trace_failure(request: HttpRequest, user: User | None, label: str) -> None:
+    with transaction.atomic():
+        services.session_trace(request, services.SessionEvent.LOGIN_FAILED, user=user, label=label)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -242,6 +252,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 @login_not_required  # an administrator, verified but not a professional, logs out here too
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        with transaction.atomic():
+            services.session_trace(request, services.SessionEvent.LOGOUT, user=request.user)
     logout(request)
     messages.success(request, "Vous êtes déconnecté.")
     return redirect("accounts:login")

@@ -103,3 +103,25 @@ def _lock_head(chain: str) -> ChainHead:
         chain=chain, defaults={"seq": 0, "hash": GENESIS_HASH}
     )
     return head
+
+
+_SESSION_ACTIONS = {
+    "login": Action.LOGIN,
+    "login_failed": Action.LOGIN_FAILED,
+    "logout": Action.LOGOUT,
+}
+
+
+def record_session_event(*, request: HttpRequest, event: str, user: User | None, label: str = "") -> Trace:
+    """settings.DMP_SESSION_RECORDER: logins, failed logins and logouts (no patient).
+
+    `label` says how (card, e-CPS, administration); a failed login by an unknown card has no
+    actor and goes to the "system" chain. Never a PIN, a code or a password.
+    """
+    return record(
+        actor=user,
+        action=_SESSION_ACTIONS[event],
+        details=label[:500],
+        actor_label="" if user is not None else "Inconnu",
+        request=request,
+    )

@@ -170,6 +170,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Who traces logins, failed logins and logouts (accounts may not import audit: DESIGN.md §2).
+DMP_SESSION_RECORDER = "audit.services.record_session_event"
 LOGIN_REDIRECT_URL = "patients:my_patients"
 
 # Sessions: an idle professional is logged out after DMP_SESSION_IDLE_MINUTES (15 by
