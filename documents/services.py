@@ -217,6 +217,29 @@ def _locked(document: Document) -> Document:
     return Document.objects.select_for_update().select_related("patient").get(pk=document.pk)
 
 
+def _set_status(
+    document: Document,
+    status: DocumentStatus,
+    action: Action,
+    decision: access.Decision,
+    professional: User,
+    request: HttpRequest | None,
+) -> Document:
+    """Archive or delete, and trace it in the same transaction."""
+    document.status = status
+    document.status_changed_at = timezone.now()
+    document.save(update_fields=["status", "status_changed_at"])
+    record(
+        actor=professional,
+        patient=document.patient,
+        document=document,
+        action=action,
+        mode=decision.mode.value,
+        request=request,
+    )
+    return document
+
+
 @transaction.atomic
 def document_archive(
     *, professional: User, document: Document, request: HttpRequest | None = None
@@ -226,18 +249,9 @@ def document_archive(
     decision = _require_author(professional, document)
     if document.status == DocumentStatus.ARCHIVED:
         raise ValidationError("Ce document est déjà archivé.")
-    document.status = DocumentStatus.ARCHIVED
-    document.status_changed_at = timezone.now()
-    document.save(update_fields=["status", "status_changed_at"])
-    record(
-        actor=professional,
-        patient=document.patient,
-        document=document,
-        action=Action.DOCUMENT_ARCHIVED,
-        mode=decision.mode.value,
-        request=request,
+    return _set_status(
+        document, DocumentStatus.ARCHIVED, Action.DOCUMENT_ARCHIVED, decision, professional, request
     )
-    return document
 
 
 @transaction.atomic
@@ -248,18 +262,9 @@ def document_delete(
     a DMP's content), and it is then shown to nobody."""
     document = _locked(document)
     decision = _require_author(professional, document)
-    document.status = DocumentStatus.DELETED
-    document.status_changed_at = timezone.now()
-    document.save(update_fields=["status", "status_changed_at"])
-    record(
-        actor=professional,
-        patient=document.patient,
-        document=document,
-        action=Action.DOCUMENT_DELETED,
-        mode=decision.mode.value,
-        request=request,
+    return _set_status(
+        document, DocumentStatus.DELETED, Action.DOCUMENT_DELETED, decision, professional, request
     )
-    return document
 
 
 @transaction.atomic
