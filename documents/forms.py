@@ -181,19 +181,9 @@ class Confidentiality:
     ]
 
 
-# Types a professional is offered: those of the DMP's list (selectable), minus what only the
-# patient deposits ("… déposé(e) par le patient", "Profil médical Mon espace santé", the rubrique
-# "Autres documents déposés par le patient") and what only Assurance Maladie feeds (remboursement),
-# as the slides' drop-down shows: its Synthèses start at "Synthèse".
-PATIENT_TYPE_PREFIX = "DOCPAT"
-NOT_FOR_PROFESSIONALS_RUBRIQUES = ("patient", "remboursement")
-
-
 def professional_document_types():  # type: ignore[no-untyped-def]
     return (
-        DocumentType.objects.filter(selectable=True)
-        .exclude(rubrique_id__in=NOT_FOR_PROFESSIONALS_RUBRIQUES)
-        .exclude(code__startswith=PATIENT_TYPE_PREFIX)
+        DocumentType.objects.for_professionals()
         .select_related("rubrique")
         .order_by("rubrique__position", "label")
     )

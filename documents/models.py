@@ -113,6 +113,23 @@ class Rubrique(models.Model):
         return self.label
 
 
+# Types only the patient deposits ("… déposé(e) par le patient", the rubrique "Autres documents
+# déposés par le patient") or only Assurance Maladie feeds (remboursement): never a professional's,
+# as the slides' drop-down shows (its Synthèses start at "Synthèse").
+PATIENT_TYPE_PREFIX = "DOCPAT"
+NOT_FOR_PROFESSIONALS_RUBRIQUES = ("patient", "remboursement")
+
+
+class DocumentTypeQuerySet(models.QuerySet):
+    def for_professionals(self) -> "DocumentTypeQuerySet":
+        """The types a professional may choose for a new document."""
+        return (
+            self.filter(selectable=True)
+            .exclude(rubrique_id__in=NOT_FOR_PROFESSIONALS_RUBRIQUES)
+            .exclude(code__startswith=PATIENT_TYPE_PREFIX)
+        )
+
+
 class DocumentType(models.Model):
     """A document type (dmp_document_types.csv). Its class comes from the reference, never chosen
     apart; its rubrique is data (first computed by documents.reference.rubrique_for)."""
@@ -132,6 +149,8 @@ class DocumentType(models.Model):
         "proposé pour un nouveau document",
         help_text="Type de la liste du DMP (ASS_X16 du 23/02/2024), rangé dans une rubrique.",
     )
+
+    objects = DocumentTypeQuerySet.as_manager()
 
     class Meta:
         ordering = ["label"]

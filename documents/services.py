@@ -135,7 +135,7 @@ def document_add(
     un document"). The practice and its setting default to the professional's preferences and are
     recorded as they are now. The file is stored under a random name; the user's name is kept apart."""
     decision = _require_decision(professional, patient)
-    if not document_type.selectable:
+    if not DocumentType.objects.for_professionals().filter(pk=document_type.pk).exists():
         raise ValidationError(
             {"document_type": "Ce type de document ne peut pas être choisi pour un nouveau document."}
         )

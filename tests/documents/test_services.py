@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Profession
 from audit.models import Action, Trace
 from documents import services
-from documents.models import Document, DocumentStatus, DoseType, Vaccination, add_months
+from documents.models import Document, DocumentStatus, DocumentType, DoseType, Vaccination, add_months
 from documents.validation import validate_upload
 from patients.access import Mode
 from patients.models import Block
@@ -391,3 +391,22 @@ def test_a_vaccination_needs_access_and_a_past_date(ctx):
 
     assert not Vaccination.objects.exists()
     assert not _traces(ctx, Action.VACCINATION_ADDED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["REMB", "DOCPAT07"])
+def test_a_professional_cannot_add_a_patient_or_assurance_maladie_type(code):
+    patient = PatientFactory()
+    doctor = PhysicianFactory()
+    patient.dmp_attending_physicians.add(doctor)
+
+    with pytest.raises(ValidationError):
+        services.document_add(
+            professional=doctor,
+            patient=patient,
+            document_type=DocumentType.objects.get(code=code),
+            title="Essai",
+            document_date=date(2024, 1, 30),
+            text="Texte",
+        )
+    assert not Document.objects.exists()
