@@ -58,10 +58,14 @@ def record(
         client_address=_client_address(request),
     )
     trace.hash = trace.compute_hash()
+    # The patient hears of each professional once, at their first opening, unless an emergency
+    # access already told them (every emergency access is notified on its own).
     first_opening = (
         action == Action.RECORD_OPENED
         and patient is not None
-        and not Trace.objects.filter(patient=patient, actor=actor, action=Action.RECORD_OPENED).exists()
+        and not Trace.objects.filter(
+            patient=patient, actor=actor, action__in=[Action.RECORD_OPENED, Action.EMERGENCY_ACCESS]
+        ).exists()
     )
     trace.save(force_insert=True)
     head.seq, head.hash = trace.seq, trace.hash

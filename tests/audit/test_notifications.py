@@ -192,3 +192,18 @@ def test_one_undeliverable_row_does_not_block_the_queue(
 
     assert Notification.objects.get(patient=good).status == NotificationStatus.SENT
     assert Notification.objects.get(patient=bad).status == NotificationStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_an_emergency_opening_sends_one_email_not_two(
+    smtp, alice_client, patient, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        alice_client.post(
+            reverse("patients:authorization", args=[patient.code]),
+            {"declaration": "emergency", "reason": "Patient inconscient"},
+        )
+        alice_client.get(reverse("patients:open", args=[patient.code]))
+
+    assert list(Notification.objects.values_list("kind", flat=True)) == [NotificationKind.EMERGENCY_ACCESS]
+    assert len(smtp.messages) == 1
