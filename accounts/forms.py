@@ -1,7 +1,14 @@
 from django import forms
 from django.core.validators import RegexValidator
 
-from accounts.models import Practice, PracticeSetting, User, card_number_validator, rpps_validator
+from accounts.models import (
+    Practice,
+    PracticeSetting,
+    User,
+    card_number_validator,
+    pin_validator,
+    rpps_validator,
+)
 
 otp_code_validator = RegexValidator(r"^[0-9]{6}$", "Le code de sécurité compte 6 chiffres.")
 
@@ -19,18 +26,19 @@ def _digits_input(length: int, *, secret: bool = False, **attrs: str) -> forms.W
     )
 
 
+def _pin_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label, strip=False, validators=[pin_validator], widget=_digits_input(4, secret=True)
+    )
+
+
 class CPSLoginForm(forms.Form):
     number = forms.CharField(
         label="Numéro de la carte CPS insérée dans le lecteur",
         validators=[card_number_validator],
         widget=_digits_input(10, list="demo-cards"),
     )
-    pin = forms.CharField(
-        label="Code porteur (4 chiffres)",
-        strip=False,
-        validators=[RegexValidator(r"^[0-9]{4}$", "Le code porteur compte 4 chiffres.")],
-        widget=_digits_input(4, secret=True),
-    )
+    pin = _pin_field("Code porteur (4 chiffres)")
 
 
 class ECPSIdentifierForm(forms.Form):
@@ -68,12 +76,7 @@ class AdminLoginForm(forms.Form):
 
 class SimulatorForm(forms.Form):
     rpps = forms.CharField(label="Identifiant RPPS", validators=[rpps_validator], widget=_digits_input(11))
-    pin = forms.CharField(
-        label="Code porteur de la carte CPS (4 chiffres)",
-        strip=False,
-        validators=[RegexValidator(r"^[0-9]{4}$", "Le code porteur compte 4 chiffres.")],
-        widget=_digits_input(4, secret=True),
-    )
+    pin = _pin_field("Code porteur de la carte CPS (4 chiffres)")
 
 
 class DocumentDefaultsForm(forms.ModelForm):

@@ -23,7 +23,7 @@ from accounts.forms import (
     ECPSIdentifierForm,
     OTPCodeForm,
 )
-from accounts.models import CPSCard, User
+from accounts.models import CPSCard, ECPSDevice, User
 from accounts.qrcode import qr_svg, totp_secret_base32
 
 REMEMBERED_RPPS_COOKIE = "dmp_rpps"
@@ -203,11 +203,11 @@ def login_ecps_code(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _needs_clock_hint(device) -> bool:  # type: ignore[no-untyped-def]
+def _needs_clock_hint(device: ECPSDevice) -> bool:
     return device.throttling_failure_count >= ECPS_CLOCK_HINT_AFTER
 
 
-def _ecps_refusal_message(device) -> str:  # type: ignore[no-untyped-def]
+def _ecps_refusal_message(device: ECPSDevice) -> str:
     allowed, info = device.verify_is_allowed()
     if not allowed and info and "locked_until" in info:
         wait = max(1, round(info["locked_until"].timestamp() - time.time()))
@@ -275,6 +275,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "practices": user.practices.select_related("establishment", "practice_setting"),
         "ecps_device": services.ecps_device_for(user),
         "remembered_rpps": request.COOKIES.get(REMEMBERED_RPPS_COOKIE, ""),
+        "ecps_no_contact": ECPS_NO_CONTACT,
     }
     return render(request, "accounts/settings.html", context)
 

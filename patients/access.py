@@ -68,6 +68,7 @@ class AccessFacts:
 class Decision:
     mode: Mode | None = None
     refusal: Refusal | None = None
+    until: datetime | None = None  # when an emergency access ends
 
     @property
     def allowed(self) -> bool:
@@ -96,7 +97,9 @@ def decide(facts: AccessFacts) -> Decision:
     if facts.care_team:
         return Decision(mode=Mode.CARE_TEAM)
     if facts.emergency_until is not None and facts.emergency_until > facts.now:
-        return Decision(mode=Mode.REGULATION if facts.is_samu else Mode.EMERGENCY)
+        return Decision(
+            mode=Mode.REGULATION if facts.is_samu else Mode.EMERGENCY, until=facts.emergency_until
+        )
     if facts.last_consent_at is not None:
         latest = max(filter(None, (facts.last_consent_at, facts.last_access_at)))
         if facts.now - latest <= DECLARATION_VALIDITY:
@@ -147,12 +150,8 @@ def facts_for_many(
     practices = list(user.practices.values_list("establishment_id", "practice_setting_id"))
     today = timezone.localdate(now)
     in_care = set(
-        CareStay.objects.filter(
-            patient_id__in=ids,
-            establishment_id__in=[establishment for establishment, _ in practices],
-            started_on__lte=today,
-        )
-        .exclude(ended_on__lt=today)
+        CareStay.objects.current(today)
+        .filter(patient_id__in=ids, establishment_id__in=[establishment for establishment, _ in practices])
         .values_list("patient_id", flat=True)
     )
     attending = set(

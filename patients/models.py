@@ -1,7 +1,7 @@
 """The patient, their DMP, and what decides who may open it: care team, authorizations, blocks."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -171,6 +171,20 @@ class Patient(models.Model):
         return self.age() < 18
 
 
+class CareStayQuerySet(models.QuerySet):
+    def current(self, today: date) -> "CareStayQuerySet":
+        """Stays in progress on `today`: their establishment's professionals are the care team."""
+        return self.filter(started_on__lte=today).exclude(ended_on__lt=today)
+
+
+class AuthorizationQuerySet(models.QuerySet):
+    def in_force(self, now: datetime) -> "AuthorizationQuerySet":
+        """Declarations neither withdrawn nor, for an emergency access, over."""
+        return self.filter(withdrawn_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
 class CareStay(models.Model):
     """The patient is in care in an establishment: its professionals are in the care team."""
 
@@ -180,6 +194,8 @@ class CareStay(models.Model):
     establishment = models.ForeignKey(Establishment, models.PROTECT, verbose_name="établissement")
     started_on = models.DateField("début")
     ended_on = models.DateField("fin", null=True, blank=True)
+
+    objects = CareStayQuerySet.as_manager()
 
     class Meta:
         verbose_name = "prise en charge"
@@ -231,6 +247,8 @@ class Authorization(models.Model):
     reason = models.CharField("motif de l'accès en urgence", max_length=500, blank=True)
     expires_at = models.DateTimeField("fin de l'accès en urgence", null=True, blank=True)
     withdrawn_at = models.DateTimeField("retirée le", null=True, blank=True)
+
+    objects = AuthorizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "autorisation d'accès"

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -116,10 +115,7 @@ def summary(request: HttpRequest, patient: Patient, decision: access.Decision) -
     # the page is drawn, so that loading patients never imports documents.
     from documents.summary import summary_context
 
-    emergency_until = None
-    if decision.mode in (access.Mode.EMERGENCY, access.Mode.REGULATION):
-        emergency_until = access.facts_for(request.user, patient).emergency_until
-    context = {"patient": patient, "decision": decision, "tab": "summary", "emergency_until": emergency_until}
+    context = {"patient": patient, "decision": decision, "tab": "summary"}
     context |= summary_context(viewer=request.user, patient=patient, decision=decision)
     return render(request, "patients/summary.html", context)
 
@@ -140,18 +136,14 @@ def patient_information(request: HttpRequest, patient: Patient, decision: access
 @dmp_view
 def management(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
     """Gestion DMP: status, médecin traitant DMP, care team, authorized professionals, my own access."""
-    now = timezone.now()
-    today = timezone.localdate()
-    active = (
-        Authorization.objects.filter(patient=patient, withdrawn_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    active = list(
+        Authorization.objects.in_force(timezone.now())
+        .filter(patient=patient)
         .select_related("professional__profession")
         .order_by("-declared_at")
     )
     stays = (
-        CareStay.objects.filter(patient=patient, started_on__lte=today)
-        .exclude(ended_on__lt=today)
-        .select_related("establishment")
+        CareStay.objects.current(timezone.localdate()).filter(patient=patient).select_related("establishment")
     )
     context = {
         "patient": patient,
@@ -159,7 +151,7 @@ def management(request: HttpRequest, patient: Patient, decision: access.Decision
         "tab": "management",
         "attending": list(patient.dmp_attending_physicians.select_related("profession")),
         "stays": list(stays),
-        "authorizations": list(active),
+        "authorizations": active,
         "my_declarations": any(item.professional_id == request.user.pk for item in active),
     }
     return render(request, "patients/management.html", context)
