@@ -50,9 +50,8 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from documents.validation import MAX_UPLOAD_BYTES, MESSAGES
+from documents.validation import MAX_UPLOAD_BYTES
 
-UPLOAD_TOO_LARGE_MESSAGE = MESSAGES["too_large"]  # "Le fichier dépasse la taille maximale de 5 Mo."
 REQUEST_ATTRIBUTE = "upload_size_limit"
 
 
@@ -151,14 +150,8 @@ def restore_rejected_files(request: HttpRequest) -> None:
         files.appendlist(rejected.field_name, OversizedUpload(rejected))
 
 
-def size_limited_upload(
-    view_func: Callable[..., HttpResponse] | None = None, *, max_bytes: int = MAX_UPLOAD_BYTES
-) -> Any:
-    """View decorator: size limit installed before the body is parsed, CSRF still checked.
-
-    Usable bare (@size_limited_upload) or with a limit (@size_limited_upload(max_bytes=…))."""
-    if view_func is None:
-        return lambda func: size_limited_upload(func, max_bytes=max_bytes)
+def size_limited_upload(view_func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """View decorator: size limit installed before the body is parsed, CSRF still checked."""
 
     @wraps(view_func)
     def _after_parsing(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -169,7 +162,7 @@ def size_limited_upload(
 
     @wraps(view_func)
     def _before_parsing(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        install_size_limit(request, max_bytes=max_bytes)
+        install_size_limit(request)
         return protected(request, *args, **kwargs)
 
     return csrf_exempt(_before_parsing)

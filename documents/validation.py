@@ -55,27 +55,26 @@ MAX_FRAMES = 100
 MAX_PDF_INFLATED_BYTES = 64 * 1024 * 1024
 MAX_PDF_OBJECTS = 100_000
 
-ALLOWED_EXTENSIONS = ("jpeg", "jpg", "txt", "pdf", "rtf", "tif", "tiff")
-ACCEPT_ATTRIBUTE = ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)  # for <input type=file accept=…>
-UPLOAD_HELP_TEXT = (
-    "Joindre un fichier (Taille maximum : 5 Mo, formats acceptés : jpeg, jpg, txt, pdf, rtf, tif, tiff)"
-)
-
-# Extension -> (family, MIME type served on download).
+# Extension -> (family, MIME type served on download), in the order the upload page lists them.
+# The one list: the check, the page's accept attribute and the messages all derive from it.
 _TYPES = {
-    "pdf": ("pdf", "application/pdf"),
-    "rtf": ("rtf", "application/rtf"),
-    "txt": ("text", "text/plain"),
     "jpeg": ("jpeg", "image/jpeg"),
     "jpg": ("jpeg", "image/jpeg"),
+    "txt": ("text", "text/plain"),
+    "pdf": ("pdf", "application/pdf"),
+    "rtf": ("rtf", "application/rtf"),
     "tif": ("tiff", "image/tiff"),
     "tiff": ("tiff", "image/tiff"),
 }
+ALLOWED_EXTENSIONS = tuple(_TYPES)
+_FORMATS = ", ".join(ALLOWED_EXTENSIONS)
+ACCEPT_ATTRIBUTE = ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)  # for <input type=file accept=…>
+UPLOAD_HELP_TEXT = f"Joindre un fichier (Taille maximum : 5 Mo, formats acceptés : {_FORMATS})"
 
 MESSAGES = {
     "too_large": "Le fichier dépasse la taille maximale de 5 Mo.",
     "empty": "Le fichier est vide.",
-    "extension": "Ce format de fichier n'est pas accepté. Formats acceptés : jpeg, jpg, txt, pdf, rtf, tif, tiff.",
+    "extension": f"Ce format de fichier n'est pas accepté. Formats acceptés : {_FORMATS}.",
     "mismatch": "Le contenu du fichier ne correspond pas à son extension (.%(extension)s).",
     "pdf_invalid": "Le fichier PDF est endommagé ou sa structure n'est pas reconnue.",
     "pdf_active": "Les PDF contenant du JavaScript, des actions de lancement, des fichiers joints ou des liens vers d'autres fichiers ne sont pas acceptés.",

@@ -400,11 +400,11 @@ def candidates(criteria: SearchCriteria, *, today: date) -> QuerySet[Patient]:
     (usual_name_key, sex) indexes; first name, birth and department filter only those rows,
     so the table is never scanned.
     """
-    name_key, first_key = search_key(criteria.name), search_key(criteria.first_name)
-    queryset = Patient.objects.filter(
-        Q(birth_name_key=name_key, sex=criteria.sex) | Q(usual_name_key=name_key, sex=criteria.sex)
+    queryset = Patient.objects.matching_name(criteria.name).filter(
+        _first_name_filter(search_key(criteria.first_name)),
+        _birth_filter(criteria, today=today),
+        sex=criteria.sex,
     )
-    queryset = queryset.filter(_first_name_filter(first_key), _birth_filter(criteria, today=today))
     if criteria.department:
         queryset = queryset.filter(birth_place_cog__startswith=criteria.department)
     return queryset.order_by()  # ranked in Python: at most MAX_RESULTS rows
@@ -468,6 +468,15 @@ def find_by_ins(ins: str) -> Patient | None:
 # Searches with their trace --------------------------------------------------------------
 
 
+VITALE_SEARCH_DETAILS = "carte Vitale"
+
+
+def _trace_search(professional: User, details: str, request: HttpRequest | None) -> None:
+    """A search is traced on the professional's own chain: how they searched and what came of it,
+    never the patient found nor the values typed."""
+    record(actor=professional, action=Action.PATIENT_SEARCHED, details=details, request=request)
+
+
 @transaction.atomic
 def identity_search(
     *, professional: User, criteria: SearchCriteria, today: date, request: HttpRequest | None = None
@@ -475,11 +484,10 @@ def identity_search(
     """Run the identity search and trace it in the same transaction: which criteria, how many found."""
     result = search_patients(criteria, today=today)
     outcome = f"plus de {MAX_RESULTS} résultats" if result.too_many else f"{len(result.matches)} résultat(s)"
-    record(
-        actor=professional,
-        action=Action.PATIENT_SEARCHED,
-        details=f"Recherche par critères d'identité ({', '.join(criteria.labels())}) : {outcome}",
-        request=request,
+    _trace_search(
+        professional,
+        f"Recherche par critères d'identité ({', '.join(criteria.labels())}) : {outcome}",
+        request,
     )
     return result
 
@@ -488,10 +496,13 @@ def identity_search(
 def ins_search(*, professional: User, ins: str, request: HttpRequest | None = None) -> Patient | None:
     """Look the matricule up and trace it in the same transaction (the matricule itself is not written)."""
     patient = find_by_ins(ins)
-    record(
-        actor=professional,
-        action=Action.PATIENT_SEARCHED,
-        details=f"Recherche par matricule INS : {'DMP trouvé' if patient else 'aucun DMP'}",
-        request=request,
+    _trace_search(
+        professional, f"Recherche par matricule INS : {'DMP trouvé' if patient else 'aucun DMP'}", request
     )
     return patient
+
+
+@transaction.atomic
+def vitale_search(*, professional: User, request: HttpRequest | None = None) -> None:
+    """A person chosen on a Carte Vitale in the reader: traced like the other searches."""
+    _trace_search(professional, VITALE_SEARCH_DETAILS, request)

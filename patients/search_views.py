@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 
 from patients.search import (
     INS_NOT_FOUND_MESSAGE,
-    MAX_RESULTS,
     NO_RESULT_MESSAGE,
     TOO_MANY_MESSAGE,
     IdentitySearchForm,
@@ -43,7 +42,6 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "result": result,
-        "max_results": MAX_RESULTS,
         "too_many_message": TOO_MANY_MESSAGE,
         "no_result_message": NO_RESULT_MESSAGE,
     }

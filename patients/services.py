@@ -8,11 +8,13 @@ from accounts.models import User
 from audit.models import Action
 from audit.services import record
 from patients import access
+from patients.ins import normalize_ins
 from patients.models import Authorization, AuthorizationKind, Patient, RecordAccess
 
 
 def patient_save(*, patient: Patient) -> Patient:
-    """Validate and save a patient, with its normalized search keys."""
+    """Validate and save a patient, with its normalized INS and search keys."""
+    patient.ins = normalize_ins(patient.ins)
     patient.refresh_search_keys()
     patient.full_clean()
     patient.save()

@@ -6,17 +6,13 @@ Reading a card and choosing a person is a patient search (DESIGN.md §1, step 2)
 
 import uuid
 
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.models import Action
-from audit.services import record
 from patients.models import Patient, VitaleCard
-
-VITALE_SEARCH_DETAILS = "carte Vitale"
+from patients.search import vitale_search
 
 
 def _get_inserted_card(pk: int) -> VitaleCard:
@@ -51,13 +47,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
     people = _people_on(vitale)
     if request.method == "POST":
         patient = _chosen(people, request.POST.get("patient", ""))
-        with transaction.atomic():
-            record(
-                actor=request.user,
-                action=Action.PATIENT_SEARCHED,
-                details=VITALE_SEARCH_DETAILS,
-                request=request,
-            )
+        vitale_search(professional=request.user, request=request)
         return redirect("patients:open", patient.code)
     return render(request, "patients/vitale_card.html", {"card": vitale, "people": people})
 

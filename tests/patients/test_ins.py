@@ -48,3 +48,15 @@ def test_a_wrong_matricule_is_refused_with_a_french_message(value, code):
 
 def test_spaces_dots_and_case_do_not_matter():
     assert normalize_ins(" 1 85 12 2a.004 005 ") == "185122A004005"
+
+
+@pytest.mark.django_db
+def test_a_corsican_ins_typed_in_lower_case_is_stored_upper_case_and_found():
+    from patients.search import find_by_ins
+    from tests.factories import PatientFactory
+
+    ins = with_key("185122A004005")
+    patient = PatientFactory(ins=ins.replace("A", "a"))
+
+    assert patient.ins == ins
+    assert find_by_ins(ins.replace("A", "a")) == patient
