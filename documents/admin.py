@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from accounts.admin import ReadOnlyAdmin
 from documents.models import (
     ClassCode,
     ConfidentialityCode,
@@ -16,19 +17,6 @@ from documents.models import (
     Vaccination,
 )
 from documents.reference.default_matrix import NOTICE as DEFAULT_MATRIX_NOTICE
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Loaded by migrations (reference lists) or written by traced services (documents): read-only."""
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(ClassCode)

@@ -238,6 +238,11 @@ def document_file_name(instance: "Document", filename: str) -> str:
     return f"documents/{name[:2]}/{name}"
 
 
+def still_hidden_from_patient(day: date) -> Q:
+    """INVISIBLE_PATIENT still in force on `day`: the patient sees it from visible_to_patient_on."""
+    return Q(hidden_from_patient=True, visible_to_patient_on__gt=day)
+
+
 class DocumentQuerySet(models.QuerySet):
     def visible_to(
         self,
@@ -265,7 +270,7 @@ class DocumentQuerySet(models.QuerySet):
     def hidden_from_patient_on(self, day: date | None = None) -> "DocumentQuerySet":
         """The "N document(s) non visible(s) par le patient" on `day` (today by default)."""
         day = day or timezone.localdate()
-        return self.filter(hidden_from_patient=True, visible_to_patient_on__gt=day)
+        return self.filter(still_hidden_from_patient(day))
 
     def rubrique_year_counts(self) -> list[dict]:
         """The grid: [{"rubrique": code, "year": 2023, "count": 4}, ...] in one query."""
@@ -466,6 +471,10 @@ class Document(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.status == DocumentStatus.ARCHIVED
+
+    def is_authored_by(self, user: object) -> bool:
+        """Only the author archives, deletes or changes the confidentiality of a document."""
+        return self.author_id is not None and self.author_id == getattr(user, "pk", None)
 
     @property
     def is_deleted(self) -> bool:

@@ -6,7 +6,7 @@ If the trace cannot be written nothing is saved, and a file already written to s
 no row, no file, no trace of an addition that failed.
 
 A file is stored after the checks of documents/validation.py: `document_add` takes what
-`validate_upload` returned (`upload`, anything shaped like `UploadedContent`) and the bytes it judged
+`validate_upload` returned (`upload`, its ValidatedFile) and the bytes it judged
 (`content`: the uploaded file itself, or bytes). It hashes what it stores, and refuses content that
 no longer matches the hash the validation computed.
 
@@ -17,7 +17,7 @@ stored file would stay behind (storage is not transactional): call document_add 
 import hashlib
 from collections.abc import Iterator
 from datetime import date
-from typing import IO, Protocol
+from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
@@ -36,7 +36,7 @@ from documents.models import (
     DoseType,
     Vaccination,
 )
-from documents.validation import safe_filename
+from documents.validation import ValidatedFile, safe_filename
 from patients import access
 from patients.models import Patient
 
@@ -45,16 +45,14 @@ HASH_CHUNK_SIZE = 64 * 1024
 # infirmiers, infirmiers psychiatriques).
 VACCINATING_PROFESSIONS = frozenset({"10", "21", "50", "60", "69"})
 
+
+def may_record_vaccinations(professional: User) -> bool:
+    """Physicians, pharmacists, midwives and nurses record vaccinations in the carnet."""
+    return professional.profession_id in VACCINATING_PROFESSIONS
+
+
 NOT_AUTHOR = "Seul l'auteur du document peut le faire."
 DOCUMENT_DELETED = "Ce document a été supprimé."
-
-
-class UploadedContent(Protocol):
-    """What documents/validation.py returns for an accepted file (its ValidatedFile)."""
-
-    name: str  # the user's filename, made safe: kept for Content-Disposition only
-    mime_type: str
-    size: int
 
 
 def _require_decision(professional: User, patient: Patient) -> access.Decision:
@@ -65,7 +63,7 @@ def _require_decision(professional: User, patient: Patient) -> access.Decision:
 
 
 def _require_author(professional: User, document: Document) -> access.Decision:
-    if document.author_id is None or document.author_id != professional.pk:
+    if not document.is_authored_by(professional):
         raise PermissionDenied(NOT_AUTHOR)
     if document.status == DocumentStatus.DELETED:
         raise ValidationError(DOCUMENT_DELETED)
@@ -117,7 +115,7 @@ def document_add(
     document_type: DocumentType,
     title: str,
     document_date: date,
-    upload: UploadedContent | None = None,
+    upload: ValidatedFile | None = None,
     content: bytes | IO[bytes] | None = None,
     text: str = "",
     comment: str = "",
@@ -174,14 +172,12 @@ def document_add(
         return _save_and_trace(document, decision=decision, actor=professional, request=request)
 
     if content is None:
-        content = getattr(upload, "content", None)
-    if content is None:
         raise ValueError("document_add(upload=...) needs the file's content.")
     document.original_filename = safe_filename(upload.name) or "document"
     # "text/plain; charset=windows-1252" for a legacy text file: served as such on download.
-    document.mime_type = getattr(upload, "content_type", "") or upload.mime_type
+    document.mime_type = upload.content_type
     document.sha256, document.size = content_digest(content)
-    if getattr(upload, "sha256", document.sha256) != document.sha256:
+    if upload.sha256 != document.sha256:
         raise ValidationError("Le fichier a changé depuis sa vérification. Joignez-le de nouveau.")
     storage = document.file.storage
     target = document.file.field.generate_filename(document, document.original_filename)
@@ -345,7 +341,7 @@ def vaccination_add(
 ) -> Vaccination:
     """A vaccinating professional (VACCINATING_PROFESSIONS) with access records a vaccination."""
     decision = _require_decision(professional, patient)
-    if professional.profession_id not in VACCINATING_PROFESSIONS:
+    if not may_record_vaccinations(professional):
         raise PermissionDenied("Votre profession ne permet pas d'inscrire une vaccination au carnet.")
     vaccination = Vaccination(
         patient=patient,

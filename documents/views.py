@@ -53,16 +53,14 @@ def dmp_document_view(view: DocumentView) -> Callable[..., HttpResponse]:
     """dmp_view for the pages of one document (URL kwargs `code` and `document`): the decision and
     the opening trace first, then the document through visible_to (404 if hidden or unknown)."""
 
+    @dmp_view
     @wraps(view)
-    def wrapper(request: HttpRequest, code: object, document: object) -> HttpResponse:
-        def page(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
-            return view(
-                request, patient, decision, get_visible_document(request, patient, decision, document)
-            )
+    def page(
+        request: HttpRequest, patient: Patient, decision: access.Decision, document: object
+    ) -> HttpResponse:
+        return view(request, patient, decision, get_visible_document(request, patient, decision, document))
 
-        return dmp_view(page)(request, code=code)
-
-    return wrapper
+    return page
 
 
 def opens_inline(document: Document) -> bool:
@@ -127,7 +125,7 @@ def document_detail(
     request: HttpRequest, patient: Patient, decision: access.Decision, document: Document
 ) -> HttpResponse:
     """Metadata only: reading the content is "Consulter" / "Télécharger", which are traced."""
-    is_author = document.author_id is not None and document.author_id == request.user.pk
+    is_author = document.is_authored_by(request.user)
     context = _context(
         patient,
         decision,
@@ -171,7 +169,7 @@ def document_delete(
 ) -> HttpResponse:
     """GET asks for confirmation (author only), POST deletes (logically: nobody sees it afterwards)."""
     if request.method == "GET":
-        if document.author_id is None or document.author_id != request.user.pk:
+        if not document.is_authored_by(request.user):
             return _refused(request, patient, document, PermissionDenied(services.NOT_AUTHOR))
         return render(
             request, "documents/document_confirm_delete.html", _context(patient, decision, document=document)

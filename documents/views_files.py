@@ -98,7 +98,6 @@ def _trace(
 
 def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

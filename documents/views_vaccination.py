@@ -22,7 +22,7 @@ VACCINATIONS_PER_PAGE = 50
 @require_http_methods(["GET", "POST"])
 @dmp_view
 def vaccination_book(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
-    may_add = request.user.profession_id in services.VACCINATING_PROFESSIONS
+    may_add = services.may_record_vaccinations(request.user)
     form = VaccinationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

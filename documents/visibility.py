@@ -37,7 +37,7 @@ from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from documents.models import DocumentStatus, DocumentType, HabilitationRule
+from documents.models import DocumentStatus, DocumentType, HabilitationRule, still_hidden_from_patient
 from patients import access
 from patients.models import Patient
 
@@ -87,7 +87,7 @@ def restrict_vaccinations(
             return of_patient
         return of_patient.filter(_is_legal_representative(viewer, patient))
     if isinstance(viewer, User):
-        if not _decision_allows(viewer, patient, decision):
+        if _allowed_decision(viewer, patient, decision) is None:
             return vaccinations.none()
         system, code = VACCINATION_HISTORY_TYPE
         readable = DocumentType.objects.filter(code_system=system, code=code).filter(_readable("pk", viewer))
@@ -95,22 +95,22 @@ def restrict_vaccinations(
     return vaccinations.none()
 
 
-def _decision_allows(viewer: User, patient: Patient, decision: access.Decision | None) -> bool:
+def _allowed_decision(
+    viewer: User, patient: Patient, decision: access.Decision | None
+) -> access.Decision | None:
+    """The professional's favourable decision for this patient (the one given, else asked), or None."""
     if not viewer.is_professional:
-        return False
+        return None
     if decision is None:
         decision = access.decision_for(viewer, patient)
-    return decision.allowed
+    return decision if decision.allowed else None
 
 
 def _professional(
     shown: QuerySet, viewer: User, patient: Patient, *, decision: access.Decision | None
 ) -> QuerySet:
-    if not viewer.is_professional:
-        return shown.none()
+    decision = _allowed_decision(viewer, patient, decision)
     if decision is None:
-        decision = access.decision_for(viewer, patient)
-    if not decision.allowed:
         return shown.none()
     readable = _readable("document_type", viewer)
     if decision.mode in EMERGENCY_MODES and patient.emergency_masked_allowed:
@@ -140,7 +140,7 @@ def _patient_side(shown: QuerySet, viewer: Patient, patient: Patient, *, today: 
     if viewer.pk is None:
         return shown.none()
     today = today or timezone.localdate()
-    seen = shown.filter(Q(hidden_from_patient=False) | Q(visible_to_patient_on__lte=today))
+    seen = shown.exclude(still_hidden_from_patient(today))
     if viewer.pk == patient.pk:
         return seen
     return seen.filter(_is_legal_representative(viewer, patient), hidden_from_legal_representatives=False)

@@ -23,7 +23,7 @@ OPENED_SESSION_KEY = "dmp_opened_records"
 # "Mes patients" lists the most recent accesses, at most this many.
 MY_PATIENTS_LIMIT = 50
 
-DMPView = Callable[[HttpRequest, Patient, access.Decision], HttpResponse]
+DMPView = Callable[..., HttpResponse]  # (request, patient, decision, **other URL arguments)
 
 
 def dmp_view(view: DMPView) -> Callable[..., HttpResponse]:
@@ -31,7 +31,7 @@ def dmp_view(view: DMPView) -> Callable[..., HttpResponse]:
     declaration can lift the refusal) or the refusal itself. An unknown patient is a 404."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, code: str) -> HttpResponse:
+    def wrapper(request: HttpRequest, code: str, **url_kwargs: object) -> HttpResponse:
         patient = get_object_or_404(Patient, code=code)
         decision = access.decision_for(request.user, patient)
         if not decision.allowed:
@@ -40,7 +40,7 @@ def dmp_view(view: DMPView) -> Callable[..., HttpResponse]:
                 return redirect("patients:authorization", code=patient.code)
             return _refused(request, patient, decision)
         _trace_opening(request, patient, decision)
-        return view(request, patient, decision)
+        return view(request, patient, decision, **url_kwargs)
 
     return wrapper
 

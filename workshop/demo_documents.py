@@ -51,6 +51,7 @@ from documents.models import (
     DocumentType,
     DoseType,
     Vaccination,
+    still_hidden_from_patient,
 )
 from documents.services import (
     content_digest,
@@ -899,7 +900,7 @@ def summary() -> list[PatientSummary]:
             active=Count("pk", filter=Q(status=DocumentStatus.ACTIVE)),
             archived=Count("pk", filter=Q(status=DocumentStatus.ARCHIVED)),
             deleted=Count("pk", filter=Q(status=DocumentStatus.DELETED)),
-            hidden=Count("pk", filter=Q(hidden_from_patient=True, visible_to_patient_on__gt=today)),
+            hidden=Count("pk", filter=still_hidden_from_patient(today)),
         )
     }
     vaccinations = dict(

@@ -10,20 +10,9 @@ rubrique, so that the admin shows every cell. No specialty rule is shipped. A ma
 databases with a new migration, not only by editing this file.
 """
 
-ALL_RUBRIQUES = frozenset(
-    {
-        "syntheses",
-        "traitements_soins",
-        "comptes_rendus",
-        "imagerie",
-        "biologie",
-        "prevention",
-        "certificats",
-        "remboursement",
-        "patient",
-        "administratifs",
-    }
-)
+from documents.reference import RUBRIQUES
+
+ALL_RUBRIQUES = frozenset(code for code, _label, _category in RUBRIQUES)
 
 # Historique des vaccinations, Note de vaccination, COVID-19 Attestation de vaccination.
 VACCINATION_TYPES = frozenset({"11369-6", "87273-9", "96874-3"})
