@@ -21,7 +21,7 @@ from accounts.models import (
 from patients.ins import with_key
 from patients.models import CareStay, IdentityStatus, Patient, Sex, VitaleCard
 from patients.services import patient_save
-from workshop.demo import luhn_key
+from workshop.demo import with_luhn_key
 
 factory.Faker._DEFAULT_LOCALE = "fr_FR"
 
@@ -29,15 +29,14 @@ DEFAULT_PIN = "4321"
 
 
 def _rpps(n: int) -> str:
-    digits = f"1{n:09d}"
-    return digits + luhn_key(digits)
+    return with_luhn_key(f"1{n:09d}")
 
 
 class EstablishmentFactory(DjangoModelFactory):
     class Meta:
         model = Establishment
 
-    finess = factory.Sequence(lambda n: f"67{n:06d}" + luhn_key(f"67{n:06d}"))
+    finess = factory.Sequence(lambda n: with_luhn_key(f"67{n:06d}"))
     name = factory.Faker("company")
     city = factory.Faker("city")
 
@@ -153,6 +152,8 @@ import hashlib  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from documents.models import (  # noqa: E402
+    PATIENT_INFORMED_AFTER,
+    PATIENT_VISIBLE_AFTER_MONTHS,
     Document,
     DocumentSource,
     DocumentType,
@@ -237,10 +238,10 @@ class DocumentFactory(DjangoModelFactory):
         # INVISIBLE_PATIENT set today: told in two weeks, visible in a month.
         announcement = factory.Trait(
             hidden_from_patient=True,
-            patient_informed_on=factory.LazyFunction(
-                lambda: timezone.localdate() + datetime.timedelta(days=14)
+            patient_informed_on=factory.LazyFunction(lambda: timezone.localdate() + PATIENT_INFORMED_AFTER),
+            visible_to_patient_on=factory.LazyFunction(
+                lambda: add_months(timezone.localdate(), PATIENT_VISIBLE_AFTER_MONTHS)
             ),
-            visible_to_patient_on=factory.LazyFunction(lambda: add_months(timezone.localdate(), 1)),
         )
 
 

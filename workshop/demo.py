@@ -58,7 +58,7 @@ def luhn_key(digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
-def _with_key(digits: str) -> str:
+def with_luhn_key(digits: str) -> str:
     return digits + luhn_key(digits)
 
 
@@ -86,21 +86,25 @@ class DemoProfessional:
     email: str = ""
     mobile: str = ""
     mssante: str = ""
-    ecps: bool = True  # enrolled with the documented secret
+
+    @property
+    def ecps(self) -> bool:
+        """Enrolled with the documented secret: only if e-CPS can be activated (README, step 03)."""
+        return User(email=self.email, mobile=self.mobile).can_activate_ecps
 
 
 ESTABLISHMENTS = [
-    DemoEstablishment(_with_key("67099001"), "Centre hospitalier Sainte-Odile", "Strasbourg"),
-    DemoEstablishment(_with_key("54099002"), "Hôpital Saint-Nicolas", "Nancy"),
-    DemoEstablishment(_with_key("51099003"), "Centre hospitalier de la Vesle", "Reims"),
-    DemoEstablishment(_with_key("68099004"), "Maison de santé des Trois Frontières", "Saint-Louis"),
-    DemoEstablishment(_with_key("57099005"), "Cabinet de maïeutique du Pontiffroy", "Metz"),
+    DemoEstablishment(with_luhn_key("67099001"), "Centre hospitalier Sainte-Odile", "Strasbourg"),
+    DemoEstablishment(with_luhn_key("54099002"), "Hôpital Saint-Nicolas", "Nancy"),
+    DemoEstablishment(with_luhn_key("51099003"), "Centre hospitalier de la Vesle", "Reims"),
+    DemoEstablishment(with_luhn_key("68099004"), "Maison de santé des Trois Frontières", "Saint-Louis"),
+    DemoEstablishment(with_luhn_key("57099005"), "Cabinet de maïeutique du Pontiffroy", "Metz"),
 ]
 _STRASBOURG, _NANCY, _REIMS, _SAINT_LOUIS, _METZ = (e.finess for e in ESTABLISHMENTS)
 
 PROFESSIONALS = [
     DemoProfessional(
-        rpps=_with_key("1099000001"),
+        rpps=with_luhn_key("1099000001"),
         civility=Civility.MME,
         first_name="Élise",
         last_name="Marchal",
@@ -116,7 +120,7 @@ PROFESSIONALS = [
         mssante="elise.marchal@ch-sainte-odile.mssante.fr",
     ),
     DemoProfessional(
-        rpps=_with_key("1099000002"),
+        rpps=with_luhn_key("1099000002"),
         civility=Civility.M,
         first_name="Julien",
         last_name="Kieffer",
@@ -130,7 +134,7 @@ PROFESSIONALS = [
         email="julien.kieffer@ch-sainte-odile.test",
     ),
     DemoProfessional(
-        rpps=_with_key("1099000003"),
+        rpps=with_luhn_key("1099000003"),
         civility=Civility.MME,
         first_name="Camille",
         last_name="Rothenbach",
@@ -144,7 +148,7 @@ PROFESSIONALS = [
         mobile="06 00 00 00 03",
     ),
     DemoProfessional(
-        rpps=_with_key("1099000004"),
+        rpps=with_luhn_key("1099000004"),
         civility=Civility.M,
         first_name="Antoine",
         last_name="Wendling",
@@ -161,7 +165,7 @@ PROFESSIONALS = [
         mssante="antoine.wendling@medecin.mssante.fr",
     ),
     DemoProfessional(
-        rpps=_with_key("1099000005"),
+        rpps=with_luhn_key("1099000005"),
         civility=Civility.M,
         first_name="Thomas",
         last_name="Gerbaut",
@@ -171,11 +175,10 @@ PROFESSIONALS = [
         establishment=_REIMS,
         practice_setting="ETABLISSEMENT",
         mode=PracticeMode.SALARIE,
-        role="Infirmier",
-        ecps=False,  # neither email nor mobile in the directory: cannot activate e-CPS (step 03)
+        role="Infirmier",  # neither email nor mobile in the directory: cannot activate e-CPS (step 03)
     ),
     DemoProfessional(
-        rpps=_with_key("1099000006"),
+        rpps=with_luhn_key("1099000006"),
         civility=Civility.MME,
         first_name="Anaïs",
         last_name="Lorrain",
@@ -233,8 +236,9 @@ class DemoPatient:
 
     @property
     def display_name(self) -> str:
-        civility = "M." if self.sex == Sex.M else "Mme"
-        return f"{civility} {(self.usual_name or self.birth_name).upper()} {self.first_name.upper()}"
+        return Patient(
+            sex=self.sex, birth_name=self.birth_name, usual_name=self.usual_name, first_name=self.first_name
+        ).display_name
 
 
 @dataclass(frozen=True)
@@ -592,8 +596,8 @@ def _seed_professional(item: DemoProfessional) -> DemoLogin:
     )
     if not card.pin_hash or not check_password(DEMO_PIN, card.pin_hash):
         card.set_pin(DEMO_PIN)
-    card.failed_pin_attempts, card.blocked_at = 0, None
-    card.save()
+        card.save(update_fields=["pin_hash"])
+    card.unblock()
 
     secret = ""
     if item.ecps:

@@ -32,13 +32,13 @@ def _pdf_string(text: str) -> bytes:
     return bytes(out + b")")
 
 
-def _pdf_stream(data: bytes) -> bytes:
-    return b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data)
+def pdf_stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d%s >>\nstream\n%s\nendstream" % (len(data), extra, data)
 
 
-def _build_pdf(objects: list[bytes]) -> bytes:
+def build_pdf(objects: list[bytes], trailer_extra: bytes = b"", version: bytes = b"1.4") -> bytes:
     """Object n is objects[n - 1]; the catalog is 1. A classic cross-reference table."""
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    out = bytearray(b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -47,7 +47,7 @@ def _build_pdf(objects: list[bytes]) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objects) + 1, trailer_extra)
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
 
@@ -60,13 +60,13 @@ def pdf(title: str, lines: Sequence[str] = ()) -> bytes:
         content += b"BT /F1 11 Tf 56 %d Td %s Tj ET\n" % (y, _pdf_string(line))
         y -= 16
     font = b"<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>"
-    return _build_pdf(
+    return build_pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R"
             b" /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>" % A4_POINTS,
-            _pdf_stream(bytes(content)),
+            pdf_stream(bytes(content)),
             font % b"Helvetica",
             font % b"Helvetica-Bold",
         ]

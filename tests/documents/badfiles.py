@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from documents.validation import MAX_UPLOAD_BYTES
+from workshop.sample_files import build_pdf, pdf_stream
 
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
@@ -23,10 +24,6 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 # --- PDF ------------------------------------------------------------------------------------
 
 PAGE_TEXT = b"BT /F1 24 Tf 72 720 Td (Compte rendu de consultation) Tj ET"
-
-
-def pdf_stream(data: bytes, extra: bytes = b"") -> bytes:
-    return b"<< /Length %d%s >>\nstream\n%s\nendstream" % (len(data), extra, data)
 
 
 def base_objects(catalog_extra: bytes = b"") -> list[bytes]:
@@ -39,22 +36,6 @@ def base_objects(catalog_extra: bytes = b"") -> list[bytes]:
         pdf_stream(PAGE_TEXT),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-
-
-def build_pdf(objects: list[bytes], trailer_extra: bytes = b"", version: bytes = b"1.4") -> bytes:
-    """A PDF with a classic cross-reference table; object n is objects[n - 1]; root is 1."""
-    out = bytearray(b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objects) + 1, trailer_extra)
-    out += b"startxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
 
 
 def simple_pdf(catalog_extra: bytes = b"", extra_objects: tuple[bytes, ...] = (), **kwargs) -> bytes:
