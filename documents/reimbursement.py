@@ -15,18 +15,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import PracticeSetting
-from audit.models import Action
-from audit.services import record
 from documents.models import Document, DocumentSource, DocumentType, add_months
-from documents.services import content_digest
+from documents.services import document_add_from_source
 from patients.models import Patient
 
 WINDOW_MONTHS = 24
 TITLE = "Historique de remboursement (CNAM-HR)"
-SOURCE_LABEL = "Assurance Maladie"
 TYPE_CODE = ("TRE_A05", "REMB")
-AMO_PRACTICE_SETTING = "AMO"  # Organisme d'assurance maladie obligatoire (JDV_J04)
 
 
 @dataclass(frozen=True)
@@ -81,30 +76,15 @@ def reimbursement_history_create(
     added_at = added_at or timezone.now()
     today = today or timezone.localdate(added_at)
     text = reimbursement_history_text(patient=patient, lines=lines, today=today)
-    setting = PracticeSetting.objects.get(code=AMO_PRACTICE_SETTING)
     system, code = TYPE_CODE
-    sha256, size = content_digest(text.encode())
-    document = Document(
+    return document_add_from_source(
         patient=patient,
+        source=DocumentSource.HEALTH_INSURANCE,
         document_type=DocumentType.objects.get(code_system=system, code=code),
         title=TITLE,
         document_date=today,
+        text=text,
         event_start=add_months(today, -WINDOW_MONTHS),
         event_end=today,
-        source=DocumentSource.HEALTH_INSURANCE,
-        author=None,
-        author_label=SOURCE_LABEL,
-        practice_setting=setting,
-        practice_setting_label=setting.label,
-        text=text,
-        mime_type="text/plain; charset=utf-8",
-        size=size,
-        sha256=sha256,
         added_at=added_at,
     )
-    document.full_clean()
-    document.save(force_insert=True)
-    record(
-        actor=None, actor_label=SOURCE_LABEL, patient=patient, document=document, action=Action.DOCUMENT_ADDED
-    )
-    return document

@@ -16,7 +16,7 @@ stored file would stay behind (storage is not transactional): call document_add 
 
 import hashlib
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,6 +53,10 @@ def may_record_vaccinations(professional: User) -> bool:
 
 NOT_AUTHOR = "Seul l'auteur du document peut le faire."
 DOCUMENT_DELETED = "Ce document a été supprimé."
+TEXT_MIME_TYPE = "text/plain; charset=utf-8"  # free texts, served as such
+# Who a document without a professional author comes from, and its cadre d'exercice (JDV_J04).
+HEALTH_INSURANCE_LABEL = "Assurance Maladie"
+SOURCE_PRACTICE_SETTINGS = {DocumentSource.HEALTH_INSURANCE: "AMO", DocumentSource.PATIENT: "EXP_PATIENT"}
 
 
 def _require_decision(professional: User, patient: Patient) -> access.Decision:
@@ -127,6 +131,7 @@ def document_add(
     hidden_from_patient: bool = False,
     hidden_from_legal_representatives: bool = False,
     request: HttpRequest | None = None,
+    added_at: datetime | None = None,
 ) -> Document:
     """The professional adds, as its author, a file (`upload` and its `content`, as validated by
     documents/validation.py) or a free text (`text`): exactly one ("Joindre un fichier ou rédiger
@@ -146,7 +151,7 @@ def document_add(
     practice_setting = practice_setting or (
         practice.practice_setting if practice else professional.default_practice_setting
     )
-    now = timezone.now()
+    now = added_at or timezone.now()
     document = Document(
         patient=patient,
         document_type=document_type,
@@ -167,12 +172,75 @@ def document_add(
         document.start_announcement(timezone.localdate(now))
     if upload is None:
         document.text = text
-        document.mime_type = "text/plain; charset=utf-8"
+        document.mime_type = TEXT_MIME_TYPE
         document.sha256, document.size = content_digest(text.encode())
-        return _save_and_trace(document, decision=decision, actor=professional, request=request)
+        return _save_and_trace(document, actor=professional, mode=decision.mode.value, request=request)
 
     if content is None:
         raise ValueError("document_add(upload=...) needs the file's content.")
+    return _store_save_and_trace(
+        document, upload, content, actor=professional, mode=decision.mode.value, request=request
+    )
+
+
+@transaction.atomic
+def document_add_from_source(
+    *,
+    patient: Patient,
+    source: DocumentSource,
+    document_type: DocumentType,
+    title: str,
+    document_date: date,
+    upload: ValidatedFile | None = None,
+    content: bytes | IO[bytes] | None = None,
+    text: str = "",
+    comment: str = "",
+    event_start: date | None = None,
+    event_end: date | None = None,
+    masked_to_professionals: bool = False,
+    hidden_from_legal_representatives: bool = False,
+    added_at: datetime | None = None,
+) -> Document:
+    """A file (`upload` and its `content`) or a text that Assurance Maladie sends or the patient
+    deposits: no professional author, so no access decision and no "non visible par le patient"
+    (only a professional sets it). Stored, hashed and traced as document_add does; the trace's
+    actor is the source."""
+    if source == DocumentSource.HEALTH_INSURANCE:
+        label = actor_label = HEALTH_INSURANCE_LABEL
+    elif source == DocumentSource.PATIENT:
+        label, actor_label = patient.display_name, f"{patient.display_name} (patient)"
+    else:
+        raise ValueError("A professional's document is added by document_add.")
+    setting = PracticeSetting.objects.get(code=SOURCE_PRACTICE_SETTINGS[source])
+    document = Document(
+        patient=patient,
+        document_type=document_type,
+        title=title.strip(),
+        document_date=document_date,
+        comment=comment.strip(),
+        event_start=event_start,
+        event_end=event_end,
+        source=source,
+        author_label=label,
+        practice_setting=setting,
+        practice_setting_label=setting.label,
+        masked_to_professionals=masked_to_professionals,
+        hidden_from_legal_representatives=hidden_from_legal_representatives,
+        added_at=added_at or timezone.now(),
+    )
+    if upload is None:
+        document.text = text
+        document.mime_type = TEXT_MIME_TYPE
+        document.sha256, document.size = content_digest(text.encode())
+        return _save_and_trace(document, actor=None, actor_label=actor_label)
+    return _store_save_and_trace(document, upload, content, actor=None, actor_label=actor_label)
+
+
+def _store_save_and_trace(
+    document: Document, upload: ValidatedFile, content: bytes | IO[bytes], **trace: object
+) -> Document:
+    """Describe and store the validated file under a random name, then save the row and its trace
+    (`trace`: _save_and_trace's arguments); on failure remove the file (row and trace roll back)."""
     document.original_filename = safe_filename(upload.name) or "document"
     # "text/plain; charset=windows-1252" for a legacy text file: served as such on download.
     document.mime_type = upload.content_type
@@ -183,7 +251,7 @@ def document_add(
     target = document.file.field.generate_filename(document, document.original_filename)
     try:
         document.file = storage.save(target, _as_file(content), max_length=100)
-        return _save_and_trace(document, decision=decision, actor=professional, request=request)
+        return _save_and_trace(document, **trace)
     except BaseException:
         # The row and the trace roll back with the transaction; the stored file would not.
         for name in {target, document.file.name}:
@@ -193,16 +261,22 @@ def document_add(
 
 
 def _save_and_trace(
-    document: Document, *, decision: access.Decision, actor: User, request: HttpRequest | None
+    document: Document,
+    *,
+    actor: User | None,
+    mode: str = "",
+    actor_label: str = "",
+    request: HttpRequest | None = None,
 ) -> Document:
     document.full_clean()
     document.save(force_insert=True)
     record(
         actor=actor,
+        actor_label=actor_label,
         patient=document.patient,
         document=document,
         action=Action.DOCUMENT_ADDED,
-        mode=decision.mode.value,
+        mode=mode,
         request=request,
     )
     return document
@@ -338,6 +412,7 @@ def vaccination_add(
     dose_type: DoseType,
     lot_number: str = "",
     request: HttpRequest | None = None,
+    recorded_at: datetime | None = None,
 ) -> Vaccination:
     """A vaccinating professional (VACCINATING_PROFESSIONS) with access records a vaccination."""
     decision = _require_decision(professional, patient)
@@ -351,7 +426,7 @@ def vaccination_add(
         lot_number=lot_number.strip(),
         recorded_by=professional,
         recorded_by_label=professional.display_name,
-        recorded_at=timezone.now(),
+        recorded_at=recorded_at or timezone.now(),
     )
     vaccination.full_clean()
     vaccination.save(force_insert=True)

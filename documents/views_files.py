@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from audit.models import Action
 from audit.services import record
 from documents.models import Document
+from documents.services import TEXT_MIME_TYPE
 from documents.validation import safe_filename
 from documents.views import TAB, dmp_document_view, opens_inline
 from patients import access
@@ -58,7 +59,7 @@ def _serve(
         filename = (
             f"{safe_filename(document.title.replace('/', '-').replace(chr(92), '-')) or 'document'}.txt"
         )
-        mime_type = "text/plain; charset=utf-8"
+        mime_type = TEXT_MIME_TYPE
         handle = None
     else:
         filename = document.original_filename or "document"

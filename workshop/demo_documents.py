@@ -13,12 +13,12 @@ How they are written, so that everything is real:
   random storage name under MEDIA_ROOT, SHA-256, practice snapshot, trace "a ajouté le document");
   archiving and deletion go through document_archive and document_delete, by the author;
 - the reimbursement histories through documents.reimbursement.reimbursement_history_create;
-- the documents of another source (Assurance Maladie's attestation, the patient's own) by
-  `_add_from_source`, which follows document_add step by step (no service takes them yet);
+- the documents of another source (Assurance Maladie's attestation, the patient's own) through
+  documents.services.document_add_from_source;
 - vaccinations through documents.services.vaccination_add.
 
-Dates are fixed: document dates, and "ajouté le" (added_at, set after the service, as
-reimbursement_history_create(added_at=...) does; the trace keeps the moment of the seed). One
+Dates are fixed: document dates, and "ajouté le" (the services' added_at / recorded_at; the
+trace keeps the moment of the seed; an archiving or deletion date is set after its service). One
 exception, on purpose: the document "non visible par le patient" is added on the day of the seed
 (its date is that day), so that the patient is told 14 days later and sees it one month after the
 seed; `seed_demo --reset` adds it again from the day of the reset.
@@ -34,15 +34,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.models import PracticeSetting, User
-from audit.models import Action
-from audit.services import record
+from accounts.models import User
 from documents import reimbursement
 from documents.models import (
     Document,
@@ -54,8 +51,9 @@ from documents.models import (
     still_hidden_from_patient,
 )
 from documents.services import (
-    content_digest,
+    SOURCE_PRACTICE_SETTINGS,
     document_add,
+    document_add_from_source,
     document_archive,
     document_delete,
     vaccination_add,
@@ -67,7 +65,8 @@ from workshop.demo import PATIENTS, PROFESSIONALS, DemoPatient
 
 PARIS = ZoneInfo("Europe/Paris")
 _MARCHAL, _WENDLING, _GERBAUT = (PROFESSIONALS[index].rpps for index in (0, 3, 4))
-PATIENT_PRACTICE_SETTING = "EXP_PATIENT"  # "Expression personnelle du patient" (JDV_J04, TRE_A00)
+# "Expression personnelle du patient" (JDV_J04, TRE_A00)
+PATIENT_PRACTICE_SETTING = SOURCE_PRACTICE_SETTINGS[DocumentSource.PATIENT]
 FICTIVE = "Document fictif — atelier DMP, ARS Grand Est."
 
 
@@ -729,16 +728,30 @@ def _seed_document(item: DemoDocument, patient: Patient, author: User | None) ->
             if item.source == DocumentSource.PROFESSIONAL:
                 document = _add_by_professional(item, patient, document_type, author, upload)
             else:
-                document = _add_from_source(item, patient, document_type, upload)
+                if item.hidden_from_patient:
+                    raise ValueError("Seul un professionnel rend un document non visible par le patient.")
+                document = document_add_from_source(
+                    patient=patient,
+                    source=item.source,
+                    document_type=document_type,
+                    title=item.title,
+                    document_date=item.document_date,
+                    upload=validate_upload(upload),
+                    content=upload,
+                    comment=item.comment,
+                    event_start=item.event[0] if item.event else None,
+                    event_end=item.event[1] if item.event else None,
+                    masked_to_professionals=item.masked_to_professionals,
+                    hidden_from_legal_representatives=item.hidden_from_legal_representatives,
+                    added_at=item.added_at,
+                )
             stored.append(document.file.name)
             if item.status == DocumentStatus.ARCHIVED:
                 document = document_archive(professional=author, document=document)
             elif item.status == DocumentStatus.DELETED:
                 document = document_delete(professional=author, document=document)
-            if item.added_at is not None:
-                Document.objects.filter(pk=document.pk).update(
-                    added_at=item.added_at, status_changed_at=item.status_changed_at
-                )
+            if item.status_changed_at is not None:  # the services stamp now: the dataset's date
+                Document.objects.filter(pk=document.pk).update(status_changed_at=item.status_changed_at)
     except BaseException:
         # The services clean up after their own failures; this is for a failure after them.
         for name in filter(None, stored):
@@ -767,71 +780,11 @@ def _add_by_professional(
         "masked_to_professionals": item.masked_to_professionals,
         "hidden_from_patient": item.hidden_from_patient,
         "hidden_from_legal_representatives": item.hidden_from_legal_representatives,
+        "added_at": item.added_at,
     }
     if upload is None:
         return document_add(text="\n".join(item.body) + "\n", **options)
     return document_add(upload=validate_upload(upload), content=upload, **options)
-
-
-@transaction.atomic
-def _add_from_source(
-    item: DemoDocument, patient: Patient, document_type: DocumentType, upload: SimpleUploadedFile | None
-) -> Document:
-    """A document from Assurance Maladie or deposited by the patient, as document_add does it for
-    a professional: validated file, SHA-256 of what is stored, random storage name, snapshot of
-    the source, trace (no professional actor). A failure leaves no row, no file, no trace."""
-    if upload is None or item.status != DocumentStatus.ACTIVE or item.hidden_from_patient:
-        raise ValueError("Un document d'une autre source est un fichier actif, visible par le patient.")
-    validated = validate_upload(upload)
-    sha256, size = content_digest(upload)
-    if sha256 != validated.sha256:
-        raise ValidationError("Le fichier a changé depuis sa vérification.")
-    if item.source == DocumentSource.HEALTH_INSURANCE:
-        label, actor_label = reimbursement.SOURCE_LABEL, reimbursement.SOURCE_LABEL
-        setting = PracticeSetting.objects.get(code=reimbursement.AMO_PRACTICE_SETTING)
-    else:
-        label, actor_label = patient.display_name, f"{patient.display_name} (patient)"
-        setting = PracticeSetting.objects.get(code=PATIENT_PRACTICE_SETTING)
-    document = Document(
-        patient=patient,
-        document_type=document_type,
-        title=item.title,
-        document_date=item.document_date,
-        comment=item.comment,
-        event_start=item.event[0] if item.event else None,
-        event_end=item.event[1] if item.event else None,
-        source=item.source,
-        author=None,
-        author_label=label,
-        practice_setting=setting,
-        practice_setting_label=setting.label,
-        original_filename=validated.name,
-        mime_type=validated.content_type,
-        size=size,
-        sha256=sha256,
-        masked_to_professionals=item.masked_to_professionals,
-        hidden_from_legal_representatives=item.hidden_from_legal_representatives,
-        added_at=item.added_at or timezone.now(),
-    )
-    storage = document.file.storage
-    target = document.file.field.generate_filename(document, validated.name)
-    try:
-        document.file = storage.save(target, upload, max_length=100)
-        document.full_clean()
-        document.save(force_insert=True)
-        record(
-            actor=None,
-            actor_label=actor_label,
-            patient=patient,
-            document=document,
-            action=Action.DOCUMENT_ADDED,
-        )
-    except BaseException:
-        for name in {target, document.file.name}:
-            if name and storage.exists(name):
-                storage.delete(name)
-        raise
-    return document
 
 
 def _seed_vaccination(item: DemoVaccination, patient: Patient, professional: User) -> bool:
@@ -840,16 +793,15 @@ def _seed_vaccination(item: DemoVaccination, patient: Patient, professional: Use
     )
     if known.exists():
         return False
-    with transaction.atomic():
-        vaccination = vaccination_add(
-            professional=professional,
-            patient=patient,
-            vaccine=item.vaccine,
-            vaccinated_on=item.vaccinated_on,
-            dose_type=item.dose_type,
-            lot_number=item.lot_number,
-        )
-        Vaccination.objects.filter(pk=vaccination.pk).update(recorded_at=item.recorded_at)
+    vaccination_add(
+        professional=professional,
+        patient=patient,
+        vaccine=item.vaccine,
+        vaccinated_on=item.vaccinated_on,
+        dose_type=item.dose_type,
+        lot_number=item.lot_number,
+        recorded_at=item.recorded_at,
+    )
     return True
 
 
