@@ -11,23 +11,11 @@ from django.utils import timezone
 from accounts.models import Practice, PracticeSetting, User
 from documents.models import COMMENT_MAX_LENGTH, Document, DocumentSource, DocumentType, DoseType, Rubrique
 from documents.validation import ACCEPT_ATTRIBUTE, UPLOAD_HELP_TEXT, ValidatedFile, validate_upload
+from patients.forms import PERIOD_ORDER_ERROR, FrenchDateField
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y"]
-DATE_ERROR = "Saisissez une date au format JJ/MM/AAAA."
 # A free text is typed in the page: 100 000 characters (about forty pages) is plenty, and keeps the
 # request under Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 Mo) for non-file fields.
 TEXT_MAX_LENGTH = 100_000
-
-
-def _date_field(label: str, *, required: bool = True, **kwargs) -> forms.DateField:  # type: ignore[no-untyped-def]
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "JJ/MM/AAAA", "autocomplete": "off"}),
-        error_messages={"invalid": DATE_ERROR, "required": "Ce champ est obligatoire."},
-        **kwargs,
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -64,8 +52,8 @@ class DocumentFilterForm(forms.Form):
     rubrique = forms.ChoiceField(label="Rubrique", required=False)
     type = forms.ChoiceField(label="Type de document", required=False)
     auteur = forms.ChoiceField(label="Auteur", required=False)
-    du = _date_field("Du", required=False)
-    au = _date_field("Au", required=False)
+    du = FrenchDateField(label="Du", required=False)
+    au = FrenchDateField(label="Au", required=False)
     statut = forms.ChoiceField(label="Statut", required=False, choices=StatusFilter.CHOICES)
     tri = forms.ChoiceField(
         required=False, choices=[(key, key) for key in Sort.ORDERINGS], widget=forms.HiddenInput
@@ -90,7 +78,7 @@ class DocumentFilterForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("du") and data.get("au") and data["du"] > data["au"]:
-            raise ValidationError("La date de début de la période doit précéder sa date de fin.")
+            raise ValidationError(PERIOD_ORDER_ERROR)
         return data
 
     @property
@@ -222,7 +210,7 @@ class DocumentAddForm(forms.Form):
     title = forms.CharField(
         label="Titre", max_length=255, error_messages={"required": "Indiquez le titre du document."}
     )
-    document_date = _date_field("Date du document")
+    document_date = FrenchDateField(label="Date du document")
     comment = TypedTextField(
         label=f"Commentaire lié au document ({COMMENT_MAX_LENGTH} caractères max.)",
         required=False,
@@ -235,8 +223,8 @@ class DocumentAddForm(forms.Form):
             }
         ),
     )
-    event_start = _date_field("Date de début")
-    event_end = _date_field("Date de fin")
+    event_start = FrenchDateField(label="Date de début")
+    event_end = FrenchDateField(label="Date de fin")
     practice_setting = forms.ModelChoiceField(
         label="Cadre d'exercice",
         queryset=PracticeSetting.objects.filter(code_system=PracticeSetting.CADRE_SYSTEM),
@@ -389,7 +377,7 @@ class VaccinationForm(forms.Form):
     vaccine = forms.CharField(
         label="Vaccin", max_length=200, error_messages={"required": "Indiquez le vaccin."}
     )
-    vaccinated_on = _date_field("Date de vaccination")
+    vaccinated_on = FrenchDateField(label="Date de vaccination")
     dose_type = forms.ChoiceField(
         label="Type de dose",
         choices=[("", "Sélectionnez"), *DoseType.choices],

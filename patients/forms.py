@@ -2,6 +2,33 @@ from django import forms
 
 from patients.models import AuthorizationKind
 
+PERIOD_ORDER_ERROR = "La date de début de la période doit précéder sa date de fin."
+
+
+class FrenchDateField(forms.DateField):
+    """A date typed JJ/MM/AAAA, between 1900 and 9999: the portal's one date field.
+
+    The bound is not cosmetic: a year-1 date cannot become a datetime in Europe/Paris (period
+    filters turn dates into datetimes), and no date of the DMP is older than 1900."""
+
+    default_error_messages = {"invalid": "Saisissez une date au format JJ/MM/AAAA."}
+
+    def __init__(self, *, label: str, required: bool = True, **kwargs: object) -> None:
+        super().__init__(
+            label=label,
+            required=required,
+            input_formats=["%d/%m/%Y"],
+            widget=forms.DateInput(
+                format="%d/%m/%Y", attrs={"placeholder": "JJ/MM/AAAA", "autocomplete": "off"}
+            ),
+            **kwargs,
+        )
+
+    def validate(self, value: object) -> None:
+        super().validate(value)
+        if value is not None and not 1900 <= value.year <= 9999:
+            raise forms.ValidationError("Saisissez une date entre 1900 et 9999.", code="out_of_range")
+
 
 class AuthorizationForm(forms.Form):
     """The two declarations of the "Autorisation d'accès" page, in dmp.fr's words.

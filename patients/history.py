@@ -14,46 +14,22 @@ from django.views.decorators.http import require_GET
 from audit.models import Action, Trace
 from audit.services import record
 from patients import access
+from patients.forms import PERIOD_ORDER_ERROR, FrenchDateField
 from patients.models import Patient
 from patients.views import dmp_view
 
 # "Seules les traces les plus récentes sont affichées dans cet écran": one page, older ones behind.
 TRACES_PER_PAGE = 20
-DATE_INPUT = ["%d/%m/%Y"]
 
 
 class PeriodForm(forms.Form):
-    since = forms.DateField(
-        label="Du",
-        required=False,
-        input_formats=DATE_INPUT,
-        widget=forms.TextInput(attrs={"placeholder": "JJ/MM/AAAA"}),
-        error_messages={"invalid": "Saisissez une date au format JJ/MM/AAAA."},
-    )
-    until = forms.DateField(
-        label="Au",
-        required=False,
-        input_formats=DATE_INPUT,
-        widget=forms.TextInput(attrs={"placeholder": "JJ/MM/AAAA"}),
-        error_messages={"invalid": "Saisissez une date au format JJ/MM/AAAA."},
-    )
-
-    def _bounded(self, name: str):  # type: ignore[no-untyped-def]
-        day = self.cleaned_data.get(name)
-        if day is not None and not 1900 <= day.year <= 9999:
-            raise forms.ValidationError("Saisissez une date entre 1900 et 9999.")
-        return day
-
-    def clean_since(self):  # type: ignore[no-untyped-def]
-        return self._bounded("since")
-
-    def clean_until(self):  # type: ignore[no-untyped-def]
-        return self._bounded("until")
+    since = FrenchDateField(label="Du", required=False)
+    until = FrenchDateField(label="Au", required=False)
 
     def clean(self) -> dict:
         data = super().clean()
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise forms.ValidationError("La date de début de la période doit précéder sa date de fin.")
+            raise forms.ValidationError(PERIOD_ORDER_ERROR)
         return data
 
 
