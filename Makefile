@@ -57,7 +57,11 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -m "not e2e" -n auto --dist loadfile $(PYTEST_ARGS)
 
-e2e: $(VENV)/.dev
+# axe-core for the browser tests' accessibility checks (package.json; never served).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+e2e: $(VENV)/.dev node_modules/.package-lock.json
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
@@ -67,4 +71,4 @@ lint: $(VENV)/.dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

@@ -37,9 +37,13 @@ def _find_and_open(page: Page, base_url: str, pierre) -> None:
     rows.first.get_by_role("link").first.click()
 
 
-def test_search_declare_consent_and_land_on_the_summary(page: Page, live_server, alice, alice_card, pierre):
+def test_search_declare_consent_and_land_on_the_summary(
+    page: Page, live_server, alice, alice_card, pierre, assert_accessible
+):
     login_with_card(page, live_server.url, alice_card.number, DEFAULT_PIN)
+    assert_accessible(page)
     _find_and_open(page, live_server.url, pierre)
+    assert_accessible(page)
 
     expect(
         page.get_by_text("Vous n'êtes actuellement pas autorisé à accéder au DMP de M. LE QUINIO PIERRE")
@@ -52,10 +56,11 @@ def test_search_declare_consent_and_land_on_the_summary(page: Page, live_server,
     expect(page.get_by_role("navigation", name="Fil d'Ariane")).to_contain_text("Mes Patients")
     expect(page.get_by_role("navigation", name="Fil d'Ariane")).to_contain_text("DMP de M. LE QUINIO PIERRE")
     expect(page.get_by_role("navigation", name="Fil d'Ariane")).to_contain_text("Récapitulatif")
+    assert_accessible(page)
 
 
 def test_the_history_shows_the_slides_three_lines_and_prints(
-    page: Page, live_server, alice, alice_card, pierre, tmp_path
+    page: Page, live_server, alice, alice_card, pierre, tmp_path, assert_accessible
 ):
     login_with_card(page, live_server.url, alice_card.number, DEFAULT_PIN)
     _find_and_open(page, live_server.url, pierre)
@@ -74,6 +79,7 @@ def test_the_history_shows_the_slides_three_lines_and_prints(
     expect(rows.nth(2)).to_contain_text(f"{alice.display_name} (Pharmacien)")
     expect(page.get_by_text("Toutes les actions (3)")).to_be_visible()
     expect(page.get_by_text("Vos actions (3)")).to_be_visible()
+    assert_accessible(page)
 
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Imprimer")).to_be_hidden()
