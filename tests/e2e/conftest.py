@@ -77,9 +77,7 @@ def assert_accessible(axe_source: str) -> Callable[[Page], None]:
 
     def check(page: Page) -> None:
         page.evaluate(axe_source)
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-        )
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
         blocking = [
             f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
             for v in result["violations"]
