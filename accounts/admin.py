@@ -10,7 +10,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import CPSCard, Establishment, Practice, PracticeSetting, Profession, User
+from accounts.models import (
+    CPSCard,
+    ECPSDevice,
+    Establishment,
+    Practice,
+    PracticeSetting,
+    Profession,
+    User,
+)
 
 
 class PracticeInline(admin.TabularInline):
@@ -157,9 +165,11 @@ class ECPSDeviceAdmin(admin.ModelAdmin):
         return False
 
 
+# django-otp registers TOTPDevice (its app is listed first); the portal shows the same rows as
+# "Applications e-CPS", with none of those pages.
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
-admin.site.register(TOTPDevice, ECPSDeviceAdmin)
+admin.site.register(ECPSDevice, ECPSDeviceAdmin)
 
 
 @admin.register(Establishment)
