@@ -69,6 +69,7 @@ class Action(models.TextChoices):
     # Habilitation matrix cells (documents/habilitations.py): no patient, the actor's chain.
     HABILITATION_CHANGED = "habilitation_changed", "a modifié la matrice d'habilitation"
     HABILITATION_REMOVED = "habilitation_removed", "a supprimé une règle de la matrice d'habilitation"
+    HABILITATIONS_IMPORTED = "habilitations_imported", "a importé la matrice d'habilitation"
 
 
 # Actions whose sentence ends with their details: whom a block names, which stay, which cell.
@@ -85,6 +86,7 @@ DETAILED_ACTIONS = frozenset(
         Action.EMERGENCY_CHOICES_CHANGED,
         Action.HABILITATION_CHANGED,
         Action.HABILITATION_REMOVED,
+        Action.HABILITATIONS_IMPORTED,
     }
 )
 

@@ -192,9 +192,20 @@ def habilitations_import(stream: TextIO, *, replace: bool = False) -> ImportResu
         stale = [rule.pk for key, rule in existing.items() if key not in cells]
         for start in range(0, len(stale), 500):
             deleted += HabilitationRule.objects.filter(pk__in=stale[start : start + 500]).delete()[0]
-    return ImportResult(
+    result = ImportResult(
         created=len(to_create),
         updated=len(to_update),
         unchanged=len(cells) - len(to_create) - len(to_update),
         deleted=deleted,
     )
+    if result.created or result.updated or result.deleted:
+        # From the command line: no actor, the "system" chain (audit.services.chain_for).
+        record(
+            actor=None,
+            action=Action.HABILITATIONS_IMPORTED,
+            details=(
+                f"{result.created} règle(s) créée(s), {result.updated} modifiée(s), "
+                f"{result.deleted} supprimée(s)"
+            ),
+        )
+    return result

@@ -26,6 +26,14 @@ def _rule(type_code: str, profession: str = PHARMACIST, specialty: str = "") -> 
     )
 
 
+@pytest.fixture(autouse=True)
+def _pharmacists_do_not_read_certificates():
+    """The cell these tests toggle, whatever the shipped default says of it."""
+    HabilitationRule.objects.filter(
+        profession_id=PHARMACIST, specialty="", document_type__code=CERTIFICATE
+    ).update(may_read=False)
+
+
 def _cell(type_code: str, may_read: bool, profession: str = PHARMACIST, specialty: str = "") -> str:
     type_id = DocumentType.objects.get(code=type_code).pk
     return f"{type_id}:{'1' if may_read else '0'}:{profession}:{specialty}"
