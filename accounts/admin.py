@@ -1,10 +1,24 @@
+"""Professionals, cards and e-CPS devices in the admin. An administrator manages accounts but can
+never become a professional: no e-CPS secret (key, QR code, otpauth URL) is shown or settable, a
+device cannot be created or moved to another account, a card cannot be created or reassigned, its
+PIN hash is never shown, and a professional's password is not the admin's to set (SECURITY.md §4)."""
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import CPSCard, Establishment, Practice, PracticeSetting, Profession, User
+from accounts.models import (
+    CPSCard,
+    ECPSDevice,
+    Establishment,
+    Practice,
+    PracticeSetting,
+    Profession,
+    User,
+)
 
 
 class PracticeInline(admin.TabularInline):
@@ -15,12 +29,17 @@ class PracticeInline(admin.TabularInline):
 
 
 class CPSCardInline(admin.TabularInline):
+    """Read-only: a card is issued with its PIN, never typed in here; unblocking is an action."""
+
     model = CPSCard
     extra = 0
     fields = ["number", "confirmed", "failed_pin_attempts", "blocked_at", "last_used_at"]
-    readonly_fields = ["failed_pin_attempts", "blocked_at", "last_used_at"]
+    readonly_fields = fields
     can_delete = False
     show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(User)
@@ -61,6 +80,19 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Deactivate (is_active) instead: a professional's traces keep their author, and the
+        # refusal page would list those traces, documents' titles included.
+        return False
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        # Professionals log in with a card or e-CPS: a password set by an administrator would only
+        # open a door in their name.
+        user = self.get_object(request, id)
+        if user is not None and user.is_professional:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
     @admin.action(description="Débloquer la carte CPS des professionnels sélectionnés")
     def unblock_cps_cards(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = 0
@@ -81,20 +113,63 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(CPSCard)
 class CPSCardAdmin(admin.ModelAdmin):
+    """View-only (no PIN hash shown): a card moved to another account would let its holder log in
+    as that professional. Unblocking is the one thing done here."""
+
     list_display = ["number", "user", "failed_pin_attempts", "blocked_at", "last_used_at"]
     list_filter = [("blocked_at", admin.EmptyFieldListFilter)]
     search_fields = ["=number", "=user__rpps", "user__last_name"]
     list_select_related = ["user"]
     fields = ["user", "name", "number", "confirmed", "failed_pin_attempts", "blocked_at", "last_used_at"]
-    readonly_fields = ["failed_pin_attempts", "blocked_at", "last_used_at"]
-    autocomplete_fields = ["user"]
     actions = ["unblock"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
     @admin.action(description="Débloquer les cartes sélectionnées")
     def unblock(self, request: HttpRequest, queryset: QuerySet[CPSCard]) -> None:
         for card in queryset:
             card.unblock()
         self.message_user(request, f"{len(queryset)} carte(s) débloquée(s).", messages.SUCCESS)
+
+
+class ECPSDeviceAdmin(admin.ModelAdmin):
+    """Replaces django-otp's TOTPDevice admin, whose add page sets the key, whose change page moves
+    a device to another user, and whose config page shows the QR code: with any of them an
+    administrator could log in as the professional. Here: who, when, state; delete is a reset."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
+    list_filter = ["confirmed"]
+    list_select_related = ["user"]
+    search_fields = ["=user__rpps", "user__last_name"]
+    fields = [
+        "user",
+        "name",
+        "confirmed",
+        "created_at",
+        "last_used_at",
+        "throttling_failure_count",
+        "throttling_failure_timestamp",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+# django-otp registers TOTPDevice (its app is listed first); the portal shows the same rows as
+# "Applications e-CPS", with none of those pages.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(ECPSDevice, ECPSDeviceAdmin)
 
 
 @admin.register(Establishment)

@@ -1,18 +1,95 @@
+"""Traces and notifications in the admin (read-only evidence), and the mixin that traces every
+administrator's read of a patient's documents or history in that patient's chain.
+
+What an administrator reads of a patient is traced like a professional's read, because the patient
+reads their history too (SECURITY.md §4):
+- a detail page (a document, a trace, a vaccination, the patient's own page) writes one trace;
+- lists show no clinical content and name no patient, so browsing them reveals nobody's record;
+  narrowing a list to one patient (a search by INS) is reading that patient's file: one trace;
+  narrowing it any other way (?patient=…) is refused.
+"""
+
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from accounts.admin import ReadOnlyAdmin
-from audit.models import Notification, Trace
+from audit.models import Action, Notification, Trace
+from audit.services import record
 
 
-class EvidenceAdmin(ReadOnlyAdmin):
+def _normalized_ins(term: str) -> str:
+    return "".join(term.split()).upper()
+
+
+class TracedReadAdmin(admin.ModelAdmin):
+    """Trace the detail page (`read_action`) and a list narrowed to one patient (`list_action`)."""
+
+    read_action: Action
+    list_action: Action | None = None
+    patient_path = "patient"
+
+    def patient_of(self, obj: Model) -> Model | None:
+        return getattr(obj, self.patient_path)
+
+    def document_of(self, obj: Model) -> Model | None:
+        return None
+
+    def _searched_patient(self, request: HttpRequest) -> Model | None:
+        ins = _normalized_ins(request.GET.get(SEARCH_VAR, ""))
+        if not ins:
+            return None
+        patient_model = self.model._meta.get_field(self.patient_path).related_model
+        return patient_model.objects.filter(ins=ins).first()
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # Only a search by INS (traced) narrows a list to one patient.
+        if lookup.split("__")[0] == self.patient_path:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        # The page is rendered inside the transaction that writes its trace: no page without it.
+        with transaction.atomic():
+            response = super().change_view(request, object_id, form_url, extra_context)
+            shown = getattr(response, "context_data", None) or {}
+            obj = shown.get("original") if response.status_code == 200 else None
+            patient = self.patient_of(obj) if obj is not None else None
+            if patient is not None:
+                record(
+                    actor=request.user,
+                    patient=patient,
+                    action=self.read_action,
+                    document=self.document_of(obj),
+                    request=request,
+                )
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        with transaction.atomic():
+            response = super().changelist_view(request, extra_context)
+            patient = self._searched_patient(request) if self.list_action else None
+            if patient is not None and response.status_code == 200:
+                record(actor=request.user, patient=patient, action=self.list_action, request=request)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+
+class EvidenceAdmin(TracedReadAdmin, ReadOnlyAdmin):
     """Traces and notifications are evidence (the database refuses changes to traces anyway).
 
     Search: an 11-digit term is a professional's RPPS, anything else a patient's INS; both by
     equality on their unique indexes (the default "=" search is case-insensitive: no index)."""
 
-    patient_path = "patient"
+    read_action = Action.ADMIN_HISTORY_VIEWED
+    list_action = Action.ADMIN_HISTORY_VIEWED
     actor_path = "actor"
     search_fields = ["patient__ins"]  # enables the search box; get_search_results decides
     search_help_text = "Matricule INS du patient ou RPPS du professionnel (exact)."
@@ -20,7 +97,7 @@ class EvidenceAdmin(ReadOnlyAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
-        term = "".join(search_term.split()).upper()
+        term = _normalized_ins(search_term)
         if not term:
             return queryset, False
         if len(term) == 11 and term.isdigit():
@@ -30,16 +107,17 @@ class EvidenceAdmin(ReadOnlyAdmin):
 
 @admin.register(Trace)
 class TraceAdmin(EvidenceAdmin):
-    list_display = ["created_at", "actor_label", "sentence", "patient", "mode"]
+    # No patient and no document title in the list: the detail page (traced) shows them.
+    list_display = ["created_at", "actor_label", "action", "mode"]
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
-    list_select_related = ["patient"]
     date_hierarchy = "created_at"
     show_full_result_count = False
 
 
 @admin.register(Notification)
 class NotificationAdmin(EvidenceAdmin):
-    list_display = ["created_at", "kind", "to_email", "status", "attempts", "sent_at"]
+    # The recipient's address names the patient: on the detail page (traced) only.
+    list_display = ["created_at", "kind", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", ("created_at", admin.DateFieldListFilter)]
     actor_path = "trace__actor"
     exclude = ["body_html"]

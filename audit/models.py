@@ -40,6 +40,55 @@ class Action(models.TextChoices):
     LOGIN = "login", "s'est connecté"
     LOGIN_FAILED = "login_failed", "a échoué à se connecter"
     LOGOUT = "logout", "s'est déconnecté"
+    # An administrator's reads, from the portal's administration (one trace per page read).
+    ADMIN_RECORD_VIEWED = "admin_record_viewed", "a consulté le DMP depuis l'administration"
+    ADMIN_DOCUMENTS_LISTED = (
+        "admin_documents_listed",
+        "a consulté la liste des documents depuis l'administration",
+    )
+    ADMIN_DOCUMENT_VIEWED = "admin_document_viewed", "a consulté depuis l'administration le document"
+    ADMIN_VACCINATIONS_VIEWED = (
+        "admin_vaccinations_viewed",
+        "a consulté le carnet de vaccination depuis l'administration",
+    )
+    ADMIN_HISTORY_VIEWED = (
+        "admin_history_viewed",
+        "a consulté l'historique des accès depuis l'administration",
+    )
+    # Changes to who may open the DMP (patients/services.py); `details` names who or what.
+    BLOCK_ADDED = "block_added", "a bloqué l'accès d'un professionnel au DMP"
+    BLOCK_REMOVED = "block_removed", "a débloqué l'accès d'un professionnel au DMP"
+    CARE_STAY_ADDED = "care_stay_added", "a déclaré une prise en charge"
+    CARE_STAY_CHANGED = "care_stay_changed", "a modifié une prise en charge"
+    CARE_STAY_REMOVED = "care_stay_removed", "a supprimé une prise en charge"
+    ATTENDING_PHYSICIAN_ADDED = "attending_added", "a désigné un médecin traitant DMP"
+    ATTENDING_PHYSICIAN_REMOVED = "attending_removed", "a retiré un médecin traitant DMP"
+    DMP_CLOSED = "dmp_closed", "a fermé le DMP"
+    DMP_REOPENED = "dmp_reopened", "a réactivé le DMP"
+    EMERGENCY_CHOICES_CHANGED = "emergency_choices_changed", "a modifié les accès en urgence au DMP"
+    # Habilitation matrix cells (documents/habilitations.py): no patient, the actor's chain.
+    HABILITATION_CHANGED = "habilitation_changed", "a modifié la matrice d'habilitation"
+    HABILITATION_REMOVED = "habilitation_removed", "a supprimé une règle de la matrice d'habilitation"
+    HABILITATIONS_IMPORTED = "habilitations_imported", "a importé la matrice d'habilitation"
+
+
+# Actions whose sentence ends with their details: whom a block names, which stay, which cell.
+DETAILED_ACTIONS = frozenset(
+    {
+        Action.BLOCK_ADDED,
+        Action.BLOCK_REMOVED,
+        Action.CARE_STAY_ADDED,
+        Action.CARE_STAY_CHANGED,
+        Action.CARE_STAY_REMOVED,
+        Action.ATTENDING_PHYSICIAN_ADDED,
+        Action.ATTENDING_PHYSICIAN_REMOVED,
+        Action.DMP_CLOSED,
+        Action.EMERGENCY_CHOICES_CHANGED,
+        Action.HABILITATION_CHANGED,
+        Action.HABILITATION_REMOVED,
+        Action.HABILITATIONS_IMPORTED,
+    }
+)
 
 
 class Trace(models.Model):
@@ -92,6 +141,8 @@ class Trace(models.Model):
         label = self.get_action_display()
         if self.action == Action.EMERGENCY_ACCESS and self.details:
             return f"{label} (motif : {self.details})"
+        if self.action in DETAILED_ACTIONS and self.details:
+            return f"{label} : {self.details}"
         if self.document_title:
             return f"{label} « {self.document_title} »"
         return label

@@ -10,6 +10,8 @@ from accounts.models import User
 from audit import notifications
 from audit.models import GENESIS_HASH, Action, ChainHead, Trace
 
+ADMINISTRATOR_LABEL = "Administrateur du portail"
+
 
 def chain_for(*, patient: object | None, actor: User | None) -> str:
     """A patient's traces form one chain; traces without a patient, one chain per actor."""
@@ -86,9 +88,12 @@ def _client_address(request: HttpRequest | None) -> str | None:
 
 
 def _label(actor: User | None) -> str:
-    """ "PIERRE LE QUINIO (Pharmacien)" as the history shows it; "Système" without an actor."""
+    """ "PIERRE LE QUINIO (Pharmacien)" as the history shows it; "Système" without an actor; an
+    administrator (no RPPS) says so, since the patient reads their traces too."""
     if actor is None:
         return "Système"
+    if not actor.is_professional:
+        return f"{actor.display_name} ({ADMINISTRATOR_LABEL})"
     profession = f" ({actor.profession.label})" if actor.profession_id else ""
     return f"{actor.display_name}{profession}"
 

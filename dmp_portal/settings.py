@@ -188,6 +188,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # e-CPS: the TOTP app stands in for the phone. One failure costs 1 s, then 2, 4, 8 ...
 OTP_TOTP_ISSUER = "DMP Portal"
 OTP_TOTP_THROTTLE_FACTOR = 1
+# django-otp's own device admins never show a key or a QR code (the portal's e-CPS admin,
+# accounts.admin.ECPSDeviceAdmin, shows neither anyway): an administrator must not read a secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # HTTPS: on by default outside DEBUG; DJANGO_SECURE_SSL_REDIRECT=False only behind a
 # proxy that already redirects (or for plain-HTTP tests on loopback).

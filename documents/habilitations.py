@@ -1,4 +1,5 @@
-"""The habilitation matrix as CSV, for `manage.py export_habilitations` / `import_habilitations`.
+"""The habilitation matrix: one cell changed by an administrator (traced), or the whole matrix as
+CSV, for `manage.py export_habilitations` / `import_habilitations`.
 
 Columns: profession_code (TRE_G15), specialty (empty: the whole profession), type_code (the
 document type's code, as in dmp_document_types.csv), may_read (yes/no; oui/non, true/false, 1/0
@@ -13,8 +14,11 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from django.db import transaction
+from django.http import HttpRequest
 
-from accounts.models import PHYSICIAN_CODE, Profession
+from accounts.models import PHYSICIAN_CODE, Profession, User
+from audit.models import Action
+from audit.services import record
 from documents.models import DocumentType, HabilitationRule
 
 COLUMNS = ["profession_code", "specialty", "type_code", "may_read"]
@@ -38,6 +42,55 @@ class ImportResult:
     updated: int
     unchanged: int
     deleted: int
+
+
+def _cell_label(rule: HabilitationRule) -> str:
+    """ "Médecin (Radiologie) — CR d'imagerie médicale (18748-4)": enough to find the cell again."""
+    who = rule.profession.label + (f" ({rule.specialty})" if rule.specialty else "")
+    return f"{who} — {rule.document_type.label} ({rule.document_type.code})"
+
+
+@transaction.atomic
+def habilitation_set(
+    *,
+    actor: User,
+    profession: Profession,
+    specialty: str = "",
+    document_type: DocumentType,
+    may_read: bool,
+    request: HttpRequest | None = None,
+) -> HabilitationRule:
+    """Set one cell of the matrix (creating its rule if needed); traced in the actor's chain, since
+    a cell concerns every patient and no one in particular. Setting the value it has writes nothing."""
+    rule = (
+        HabilitationRule.objects.select_for_update()
+        .filter(profession=profession, specialty=specialty.strip(), document_type=document_type)
+        .first()
+    )
+    if rule is not None and rule.may_read == may_read:
+        return rule
+    if rule is None:
+        rule = HabilitationRule(
+            profession=profession, specialty=specialty.strip(), document_type=document_type
+        )
+    rule.may_read = may_read
+    rule.full_clean()
+    rule.save()
+    verdict = "peut lire" if may_read else "ne peut pas lire"
+    record(
+        actor=actor,
+        action=Action.HABILITATION_CHANGED,
+        details=f"{_cell_label(rule)} : {verdict}",
+        request=request,
+    )
+    return rule
+
+
+@transaction.atomic
+def habilitation_delete(*, actor: User, rule: HabilitationRule, request: HttpRequest | None = None) -> None:
+    """Remove a rule: without one, the profession (or the specialty's profession rule) decides."""
+    record(actor=actor, action=Action.HABILITATION_REMOVED, details=_cell_label(rule), request=request)
+    rule.delete()
 
 
 def habilitations_export(stream: TextIO) -> int:
@@ -139,9 +192,20 @@ def habilitations_import(stream: TextIO, *, replace: bool = False) -> ImportResu
         stale = [rule.pk for key, rule in existing.items() if key not in cells]
         for start in range(0, len(stale), 500):
             deleted += HabilitationRule.objects.filter(pk__in=stale[start : start + 500]).delete()[0]
-    return ImportResult(
+    result = ImportResult(
         created=len(to_create),
         updated=len(to_update),
         unchanged=len(cells) - len(to_create) - len(to_update),
         deleted=deleted,
     )
+    if result.created or result.updated or result.deleted:
+        # From the command line: no actor, the "system" chain (audit.services.chain_for).
+        record(
+            actor=None,
+            action=Action.HABILITATIONS_IMPORTED,
+            details=(
+                f"{result.created} règle(s) créée(s), {result.updated} modifiée(s), "
+                f"{result.deleted} supprimée(s)"
+            ),
+        )
+    return result

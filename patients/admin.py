@@ -1,10 +1,22 @@
+"""Patients in the admin. Identity is edited here; what decides who may open the DMP (care stays,
+blocks, médecins traitants DMP, status, emergency choices) goes through patients/services.py like
+every other change of access rights, so each one is traced in the patient's history. Opening a
+patient's page is itself traced (it shows the authorizations, emergency reasons included)."""
+
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from audit.admin import TracedReadAdmin
+from audit.models import Action
+from patients import services
 from patients.ins import normalize_ins
-from patients.models import Authorization, Block, CareStay, Patient, RecordAccess, VitaleCard
-from patients.services import patient_save
+from patients.models import Authorization, Block, CareStay, DMPStatus, Patient, VitaleCard
+
+EMERGENCY_FIELDS = ["emergency_samu_allowed", "emergency_others_allowed", "emergency_masked_allowed"]
+STATUS_FIELDS = ["dmp_status", "closed_on", "closing_reason"]
 
 
 class CareStayInline(admin.TabularInline):
@@ -29,11 +41,32 @@ class AuthorizationInline(admin.TabularInline):
 class BlockInline(admin.TabularInline):
     model = Block
     extra = 0
+    fields = ["professional", "blocked_at"]
+    readonly_fields = ["blocked_at"]
     autocomplete_fields = ["professional"]
 
 
+class PatientAdminForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["dmp_status", "closing_reason"]  # the admin adds its fieldsets' fields
+
+    def clean(self) -> dict:
+        data = super().clean()
+        closing = (
+            self.instance.pk
+            and self.instance.dmp_status == DMPStatus.ACTIVE
+            and data.get("dmp_status") == DMPStatus.CLOSED
+        )
+        if closing and not (data.get("closing_reason") or "").strip():
+            self.add_error("closing_reason", "Indiquez le motif de fermeture du DMP.")
+        return data
+
+
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(TracedReadAdmin):
+    form = PatientAdminForm
+    read_action = Action.ADMIN_RECORD_VIEWED
     list_display = ["display_name", "ins", "birth_date", "identity_status", "dmp_status"]
     list_filter = ["dmp_status", "identity_status", "sex"]
     # One search box for the INS or a name; see get_search_results for why not search_fields.
@@ -41,8 +74,47 @@ class PatientAdmin(admin.ModelAdmin):
     search_help_text = "Matricule INS exact, ou nom de naissance ou d'usage (accents et tirets indifférents)."
     autocomplete_fields = ["dmp_attending_physicians", "legal_representatives"]
     inlines = [CareStayInline, AuthorizationInline, BlockInline]
-    readonly_fields = ["code"]
     show_full_result_count = False  # a COUNT(*) over a million patients on every search is not free
+    fieldsets = [
+        (
+            "Identité",
+            {
+                "fields": [
+                    "code",
+                    "ins",
+                    "identity_status",
+                    "birth_name",
+                    "usual_name",
+                    "birth_first_names",
+                    "first_name",
+                    "sex",
+                    "birth_date",
+                    "birth_place_cog",
+                    "email",
+                ]
+            },
+        ),
+        ("Statut du DMP", {"fields": STATUS_FIELDS}),
+        ("Accès en urgence", {"fields": EMERGENCY_FIELDS}),
+        (
+            "Équipe de soins et représentants",
+            {"fields": ["dmp_attending_physicians", "legal_representatives"]},
+        ),
+    ]
+
+    def patient_of(self, patient: Patient) -> Patient:
+        return patient
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Patient | None = None) -> list[str]:
+        # The closing date is the service's; a new DMP is open (closing one is a change, traced).
+        if obj is None:
+            return ["code", *STATUS_FIELDS]
+        return ["code", "closed_on"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # A DMP is closed, never deleted (kept ten years); its traces protect it anyway, and the
+        # refusal page would list its documents' titles.
+        return False
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Patient], search_term: str
@@ -57,8 +129,84 @@ class PatientAdmin(admin.ModelAdmin):
             return queryset.filter(ins=ins), False
         return queryset.matching_name(term), False
 
-    def save_model(self, request: HttpRequest, obj: Patient, form: object, change: bool) -> None:
-        patient_save(patient=obj)
+    def save_model(self, request: HttpRequest, obj: Patient, form: forms.ModelForm, change: bool) -> None:
+        """Identity through patient_save; the status and emergency choices through their services."""
+        if not change:
+            services.patient_save(patient=obj)
+            return
+        before = Patient.objects.get(pk=obj.pk)
+        wanted = {name: getattr(obj, name) for name in [*STATUS_FIELDS, *EMERGENCY_FIELDS]}
+        for name in wanted:
+            setattr(obj, name, getattr(before, name))
+        services.patient_save(patient=obj)
+        if wanted["dmp_status"] != before.dmp_status:
+            if wanted["dmp_status"] == DMPStatus.CLOSED:
+                services.dmp_close(
+                    actor=request.user, patient=obj, reason=wanted["closing_reason"], request=request
+                )
+            else:
+                services.dmp_reopen(actor=request.user, patient=obj, request=request)
+        if any(wanted[name] != getattr(before, name) for name in EMERGENCY_FIELDS):
+            services.emergency_choices_change(
+                actor=request.user,
+                patient=obj,
+                samu_allowed=wanted["emergency_samu_allowed"],
+                others_allowed=wanted["emergency_others_allowed"],
+                masked_allowed=wanted["emergency_masked_allowed"],
+                request=request,
+            )
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: list, change: bool) -> None:
+        """Not form.save_m2m(): each médecin traitant DMP added or removed is a traced service call."""
+        patient = form.instance
+        wanted = set(form.cleaned_data["dmp_attending_physicians"])
+        current = set(patient.dmp_attending_physicians.all())
+        for physician in wanted - current:
+            services.attending_physician_add(
+                actor=request.user, patient=patient, physician=physician, request=request
+            )
+        for physician in current - wanted:
+            services.attending_physician_remove(
+                actor=request.user, patient=patient, physician=physician, request=request
+            )
+        patient.legal_representatives.set(form.cleaned_data["legal_representatives"])
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(
+        self, request: HttpRequest, form: forms.ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        if formset.model is CareStay:
+            _save_stays(request, formset)
+        elif formset.model is Block:
+            _save_blocks(request, formset)
+        else:
+            # Authorizations: read-only; the admin's change message still reads what was "saved".
+            formset.save(commit=False)
+
+
+def _save_stays(request: HttpRequest, formset: BaseInlineFormSet) -> None:
+    changed = formset.save(commit=False)
+    for stay in formset.deleted_objects:
+        services.care_stay_delete(actor=request.user, stay=stay, request=request)
+    for stay in changed:
+        services.care_stay_save(actor=request.user, stay=stay, request=request)
+
+
+def _save_blocks(request: HttpRequest, formset: BaseInlineFormSet) -> None:
+    """A block names one professional: changing it is lifting one block and setting another."""
+    formset.save(commit=False)
+    for block in formset.deleted_objects:
+        services.block_remove(actor=request.user, block=block, request=request)
+    for block, _fields in formset.changed_objects:
+        services.block_remove(actor=request.user, block=Block.objects.get(pk=block.pk), request=request)
+        services.block_add(
+            actor=request.user, patient=block.patient, professional=block.professional, request=request
+        )
+    for block in formset.new_objects:
+        services.block_add(
+            actor=request.user, patient=block.patient, professional=block.professional, request=request
+        )
 
 
 @admin.register(VitaleCard)
@@ -68,13 +216,3 @@ class VitaleCardAdmin(admin.ModelAdmin):
     search_fields = ["=serial"]
     autocomplete_fields = ["holder", "beneficiaries"]
     list_select_related = ["holder"]
-
-
-@admin.register(RecordAccess)
-class RecordAccessAdmin(admin.ModelAdmin):
-    list_display = ["patient", "professional", "first_access_at", "last_access_at"]
-    list_select_related = ["patient", "professional"]
-    readonly_fields = ["patient", "professional", "first_access_at", "last_access_at"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Profession
+from audit.models import Action, Trace
 from documents.models import DocumentType, HabilitationRule
 from documents.reference.default_matrix import PHARMACY_TECHNICIAN_TYPES
 
@@ -213,3 +214,14 @@ def test_the_export_can_be_written_to_a_file(tmp_path):
 
     assert path.read_text(encoding="utf-8") == _export()
     assert "règle(s) exportée(s)" in err.getvalue()
+
+
+def test_an_import_that_changes_the_matrix_is_traced_once_and_a_no_op_is_not(tmp_path):
+    content = "profession_code,specialty,type_code,may_read\n10,Psychiatrie,89601-9,non\n"
+
+    _import(tmp_path, content)
+    _import(tmp_path, content)
+
+    [trace] = Trace.objects.filter(action=Action.HABILITATIONS_IMPORTED)
+    assert (trace.actor, trace.chain, trace.actor_label) == (None, "system", "Système")
+    assert trace.details == "1 règle(s) créée(s), 0 modifiée(s), 0 supprimée(s)"
