@@ -99,11 +99,11 @@ MAX_FIELD_TOKENS = 100_000
 
 # Control words refused wherever they are (case-insensitive, so \OBJDATA too). Matched on the raw
 # bytes, so an escaped backslash (\\objdata as text) is refused too: a safe over-approximation.
+# (Searched in the lower-cased bytes: faster than re.IGNORECASE on a file of control words.)
 _ACTIVE_WORD = re.compile(
     rb"\\(?:obj[a-z]*|datastore|bin|template|mailmerge"
     rb"|mm(?:connectstr|datasource|query|linktoquery|defaultsql|headersource|odso[a-z]*)"
-    rb"|ffentrymcr|ffexitmcr)(?![a-z])",
-    re.IGNORECASE,
+    rb"|ffentrymcr|ffexitmcr)(?![a-z])"
 )
 _FLDINST = re.compile(rb"\\fldinst(?![a-zA-Z])(?:-?\d{1,10})? ?", re.IGNORECASE)
 
@@ -119,7 +119,7 @@ _FORMATTING = (
 _WS = rb"[ \t\r\n]"
 # A control word that may stand before the command and inside the command: any but the few that
 # start another field, an escape or binary data (those end the run and are judged one by one).
-_QUIET_WORD = rb"\\(?!(?:field|fldinst|fldrslt|u|uc|bin)(?![a-zA-Z]))[a-zA-Z]{1,32}(?:-?\d{1,10})? ?"
+_QUIET_WORD = rb"\\(?:[ac-eg-tv-zA-Z]|(?!(?:field|fldinst|fldrslt|u|uc|bin)(?![a-zA-Z]))[bfu])[a-zA-Z]{0,31}(?:-?\d{1,10})? ?"
 _PLAIN_OPEN = rb"\{(?=[ \t\r\n{}]|\\(?:" + _FORMATTING + rb")(?![a-zA-Z])|[^\\])"
 _EMPTY_GROUP = rb"\{(?:" + _WS + rb"|" + _QUIET_WORD + rb")*+\}"
 # Before the command: spaces, line breaks, quiet control words, empty groups and plain openings.
@@ -147,7 +147,7 @@ class _Uninspectable(Exception):
 def rtf_problem(data: bytes | bytearray) -> str | None:
     """None if the RTF is inert, else "rtf_object" or "rtf_uninspectable" (see the module doc)."""
     stripped = bytes(data).translate(None, b"\r\n")
-    if _ACTIVE_WORD.search(stripped):
+    if _ACTIVE_WORD.search(stripped.lower()):
         return "rtf_object"
     budget = [MAX_FIELD_TOKENS]
     try:
