@@ -60,6 +60,7 @@ CASES: dict[str, Callable[[], tuple[str, bytes]]] = {
     ),
     "rtf: groups opening and closing before the command": lambda: ("a.rtf", _field(_fill(b"{{}}"))),
     "rtf: 5 Mo of \\fldinst": lambda: ("a.rtf", _rtf(_fill(b"{\\*\\fldinst "))),
+    "rtf: 5 Mo of \\FLDINST (upper case)": lambda: ("a.rtf", _rtf(_fill(b"\\FLDINST "))),
     "rtf: 130,000 harmless PAGE fields": lambda: (
         "a.rtf",
         _rtf(_fill(b"{\\field{\\*\\fldinst {\\rtlch\\fcs1 \\af0 PAGE }}{\\fldrslt 1}} ")),

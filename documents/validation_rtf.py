@@ -119,14 +119,19 @@ _FORMATTING = (
 _WS = rb"[ \t\r\n]"
 # A control word that may stand before the command and inside the command: any but the few that
 # start another field, an escape or binary data (those end the run and are judged one by one).
-_QUIET_WORD = rb"\\(?:[ac-eg-tv-zA-Z]|(?!(?:field|fldinst|fldrslt|u|uc|bin)(?![a-zA-Z]))[bfu])[a-zA-Z]{0,31}(?:-?\d{1,10})? ?"
+# (Case-insensitive like _FLDINST: otherwise "\\FLDINST" would be padding for one field and the start
+# of another, and a file of them would be scanned once per field.)
+_QUIET_WORD = (
+    rb"\\(?:[ac-eg-tv-zAC-EG-TV-Z]|(?!(?i:field|fldinst|fldrslt|u|uc|bin)(?![a-zA-Z]))[bfuBFU])"
+    rb"[a-zA-Z]{0,31}(?:-?\d{1,10})? ?"
+)
 _PLAIN_OPEN = rb"\{(?=[ \t\r\n{}]|\\(?:" + _FORMATTING + rb")(?![a-zA-Z])|[^\\])"
 _EMPTY_GROUP = rb"\{(?:" + _WS + rb"|" + _QUIET_WORD + rb")*+\}"
 # Before the command: spaces, line breaks, quiet control words, empty groups and plain openings.
 _PADDING = re.compile(
     rb"(?:" + _WS + rb"++|" + _QUIET_WORD + rb"|" + _EMPTY_GROUP + rb"|" + _PLAIN_OPEN + rb")++"
 )
-# Inside the command: its characters, and the quiet control words and braces between them.
+# The characters of a command (between them may stand quiet control words and braces).
 _COMMAND_CHARS = re.compile(rb"[^ \t\r\n\\{}]++")
 _IGNORED_GROUP_0 = rb"\{(?:[^{}\\]++|\\.)*+\}"
 _IGNORED_GROUP_1 = rb"\{(?:[^{}\\]++|\\.|" + _IGNORED_GROUP_0 + rb")*+\}"

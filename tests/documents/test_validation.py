@@ -562,7 +562,9 @@ def test_a_field_command_split_by_a_line_break_is_read_both_ways():
     # A reader that ignores line breaks inside control words reads "\\bPAGE" (an unknown word),
     # then the command DDEAUTO; one that does not reads PAGE. Refused.
     assert refused_code("a.rtf", badfiles.rtf_field(b"\\b\r\nPAGE DDEAUTO", b"x")) == "rtf_object"
-    assert refused_code("a.rtf", badfiles.simple_rtf(b"{\\field{\\*\\fld\r\ninst DDEAUTO x}}")) == "rtf_object"
+    assert (
+        refused_code("a.rtf", badfiles.simple_rtf(b"{\\field{\\*\\fld\r\ninst DDEAUTO x}}")) == "rtf_object"
+    )
 
 
 @pytest.mark.parametrize(
