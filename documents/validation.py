@@ -7,8 +7,10 @@
 - name: reduced to a safe display name (basename only, no control or bidi characters, capped);
 - extension: one of ALLOWED_EXTENSIONS, and the content must be that type:
   PDF (header, %%EOF, cross-reference structure; no JavaScript, launch action, embedded file,
-  XFA, rich media or remote go-to, even hidden behind #xx escapes or inside compressed object
-  streams; no encryption), RTF (header; no embedded OLE object, no DDE / external-link field),
+  XFA, rich media, 3D, multimedia, nor any action that leaves the document: URI (javascript: URIs
+  included), SubmitForm, ImportData, remote go-to (GoToR, GoToE); even hidden behind #xx escapes
+  or inside compressed object streams; no encryption), RTF (header; no embedded OLE object, no
+  template, no field but the harmless ones, read over the whole file: documents/validation_rtf.py),
   JPEG / TIFF (identified and fully decoded by Pillow, restricted to that format, with a pixel
   ceiling against decompression bombs), text (UTF-8 with or without BOM, or Windows-1252 for
   legacy French files; no NUL or other control bytes).
@@ -37,6 +39,8 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from PIL import Image, UnidentifiedImageError
+
+from documents.validation_rtf import rtf_problem
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 CHUNK_SIZE = 64 * 1024
@@ -77,10 +81,11 @@ MESSAGES = {
     "extension": f"Ce format de fichier n'est pas accepté. Formats acceptés : {_FORMATS}.",
     "mismatch": "Le contenu du fichier ne correspond pas à son extension (.%(extension)s).",
     "pdf_invalid": "Le fichier PDF est endommagé ou sa structure n'est pas reconnue.",
-    "pdf_active": "Les PDF contenant du JavaScript, des actions de lancement, des fichiers joints ou des liens vers d'autres fichiers ne sont pas acceptés.",
+    "pdf_active": "Les PDF contenant du JavaScript, des actions de lancement, des fichiers joints, des formulaires à envoyer ou des liens vers d'autres fichiers ou des sites ne sont pas acceptés.",
     "pdf_encrypted": "Les PDF chiffrés ou protégés par un mot de passe ne sont pas acceptés.",
     "pdf_uninspectable": "Ce PDF ne peut pas être analysé (compression non prise en charge). Enregistrez-le de nouveau au format PDF/A puis réessayez.",
-    "rtf_object": "Les fichiers RTF contenant des objets incorporés ou des liens vers d'autres fichiers ne sont pas acceptés.",
+    "rtf_object": "Les fichiers RTF contenant des objets incorporés, un modèle externe, des champs actifs (DDE, inclusion de fichiers ou d'images) ou des liens ne sont pas acceptés.",
+    "rtf_uninspectable": "Ce fichier RTF ne peut pas être analysé (champ de structure inhabituelle). Enregistrez-le de nouveau au format RTF ou PDF puis réessayez.",
     "image_invalid": "L'image est endommagée ou tronquée et ne peut pas être lue.",
     "image_too_large": "L'image est trop grande (40 millions de pixels au maximum par page, 100 pages au maximum).",
     "text_invalid": "Le fichier texte contient des données binaires ou des caractères non reconnus (encodage attendu : UTF-8).",
@@ -279,38 +284,11 @@ def _decodes_as_text(fileobj: Any, encoding: str) -> bool:
 
 # --- RTF ------------------------------------------------------------------------------------
 
-# Embedded or linked OLE objects (\object, \objdata, \objemb, \objlink, \objautlink, \objclass,
-# \objupdate, …) and the \datastore destination that has carried exploits. Matched on the raw
-# bytes, so an escaped backslash (\\objdata as text) is refused too: a safe over-approximation.
-_RTF_OBJECT = re.compile(rb"\\(?:obj[a-z]*|datastore)", re.IGNORECASE)
-_RTF_FIELD = re.compile(rb"\\fldinst", re.IGNORECASE)
-_RTF_HEX_ESCAPE = re.compile(rb"\\'([0-9a-fA-F]{2})")
-_RTF_UNICODE_ESCAPE = re.compile(rb"\\u(-?\d{1,6}) ?\??")
-_RTF_CONTROL = re.compile(rb"\\\*|\\[a-zA-Z]{1,32}-?\d{0,10} ?|[{}]")
-# Fields that run a command (DDE) or fetch another file, local or remote, when opened.
-_RTF_EXTERNAL_FIELD = re.compile(
-    rb"\s*(?:DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|IMPORT|LINK)\b", re.IGNORECASE
-)
-
 
 def _check_rtf(data: bytearray) -> None:
-    # RTF ignores bare CR and LF in the text, and a lenient reader may do so inside a control
-    # word too ("\\ob<CR><LF>ject"): the search runs without them (at worst, it refuses more).
-    data = data.translate(None, b"\r\n")
-    if _RTF_OBJECT.search(data):
-        raise _refuse("rtf_object")
-    for match in _RTF_FIELD.finditer(data):
-        instruction = bytes(data[match.end() : match.end() + 1024])
-        instruction = _RTF_HEX_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), instruction)
-        instruction = _RTF_UNICODE_ESCAPE.sub(_rtf_unicode_char, instruction)
-        instruction = _RTF_CONTROL.sub(b"", instruction)
-        if _RTF_EXTERNAL_FIELD.match(instruction):
-            raise _refuse("rtf_object")
-
-
-def _rtf_unicode_char(match: re.Match[bytes]) -> bytes:
-    code = int(match[1]) % 65536
-    return bytes([code]) if code < 128 else b""
+    problem = rtf_problem(data)
+    if problem is not None:
+        raise _refuse(problem)
 
 
 # --- PDF ------------------------------------------------------------------------------------
@@ -326,7 +304,8 @@ def _rtf_unicode_char(match: re.Match[bytes]) -> bytes:
 # object header or stream to the next, so a 5 Mo file of a million tiny tokens is scanned in
 # well under a second, and nothing but the file itself is held.
 
-# Executable content, launching programs, carrying files, reaching other files:
+# Executable content, launching programs, carrying files, reaching other files or sites (a link to
+# a web site or a UNC path is an outbound request the reader sends, with credentials for UNC):
 _PDF_FORBIDDEN = (
     b"JS",
     b"JavaScript",
@@ -337,7 +316,14 @@ _PDF_FORBIDDEN = (
     b"FileAttachment",
     b"GoToE",
     b"GoToR",
+    b"URI",
+    b"SubmitForm",
+    b"ImportData",
     b"RichMedia",
+    b"Rendition",
+    b"Movie",
+    b"Sound",
+    b"3D",
     b"XFA",
 )
 _PDF_FILTERS = (
@@ -404,13 +390,17 @@ _PDF_NAME_OVERLAP = 256
 def _name_pattern(names: tuple[bytes, ...]) -> bytes:
     """Alternation matching these names in any #xx-escaped spelling, as whole names."""
 
+    def hex_escape(byte: int) -> bytes:
+        high, low = (b"%02x" % byte).decode()
+        return f"#[{high}{high.upper()}][{low}{low.upper()}]".encode()
+
     def spelled(name: bytes) -> bytes:
-        parts = []
-        for byte in name:
-            high, low = (b"%02x" % byte).decode()
-            hex_escape = f"#[{high}{high.upper()}][{low}{low.upper()}]".encode()
-            parts.append(b"(?:" + re.escape(bytes([byte])) + b"|" + hex_escape + b")")
-        return b"".join(parts)
+        rest = b"".join(
+            b"(?:" + re.escape(bytes([byte])) + b"|" + hex_escape(byte) + b")" for byte in name[1:]
+        )
+        # Two branches, the first starting with a literal: the regex engine skips such a branch
+        # after one byte comparison, which keeps a file of a million names fast.
+        return re.escape(name[:1]) + rest + b"|" + hex_escape(name[0]) + rest
 
     return b"(?:" + b"|".join(spelled(name) for name in names) + b")(?!%(reg)b)" % _PIECES
 
@@ -419,9 +409,13 @@ def _name_outside_strings(names: tuple[bytes, ...]) -> re.Pattern[bytes]:
     """Matches from the start of a region up to the first of these names that is not inside a
     string or a comment (use with .match(data, start, end))."""
     target = _name_pattern(names)
-    skip = rb"(?:%(string)b|%(comment)b|[^(%%/]++|/(?!%(target)b)%(reg)b*+)*+" % {
+    # A name whose first byte starts none of these names (nor a #xx escape) is skipped without
+    # trying them all.
+    first_bytes = re.escape(bytes(sorted({name[0] for name in names} | {ord("#")})))
+    skip = rb"(?:%(string)b|%(comment)b|[^(%%/]++|/(?=[^%(first)b])%(reg)b*+|/(?!%(target)b)%(reg)b*+)*+" % {
         **_PIECES,
         b"target": target,
+        b"first": first_bytes,
     }
     return re.compile(skip + b"/" + target, re.DOTALL)
 
@@ -433,7 +427,9 @@ _PDF_XREF_STREAM_IN_REGION = _name_outside_strings((b"XRef",))
 # /JS turns up by chance in compressed data; these do not).
 _PDF_FORBIDDEN_ANYWHERE = re.compile(b"/" + _name_pattern(tuple(n for n in _PDF_FORBIDDEN if len(n) >= 6)))
 _PDF_FORBIDDEN_INFLATED = re.compile(b"/" + _name_pattern(_PDF_FORBIDDEN))
-_PDF_OBJSTM = _rx(rb"/ObjStm(?!%(reg)b)")
+# An object stream is recognised by its /First key as well as by /Type /ObjStm: some readers load
+# compressed objects from any stream the cross-reference points to, whatever its /Type says.
+_PDF_OBJSTM = _rx(rb"/(?:ObjStm|First)(?!%(reg)b)")
 _PDF_FILTER_KEY = _rx(rb"/Filter(?!%(reg)b)")
 _PDF_PREDICTOR_KEY = _rx(rb"/Predictor(?!%(reg)b)")
 _PDF_FILTER_NAMES = re.compile(b"/(%b)(?!%b)" % (b"|".join(_PDF_FILTERS), _PIECES[b"reg"]))

@@ -5,7 +5,13 @@ documents.views.dmp_document_view), the consultation is traced (Action.DOCUMENT_
 document's snapshot) in its own transaction before the first byte is sent, and the answer carries
 the stored MIME type, a Content-Disposition with the original filename made safe (RFC 6266 with an
 RFC 5987 `filename*` for non-ASCII names), nosniff and no-store (a shared workstation's cache
-must not keep a medical document).
+must not keep a medical document), and `Content-Security-Policy: sandbox`: whatever a file holds
+that the upload checks missed (markup a browser would render, a viewer's scripting), it runs in
+an opaque origin without scripts, forms, plugins or popups, so it cannot read the portal's pages
+or act with the professional's session.
+
+A free text shown in the page ("Consulter" on a text document) is the portal's own template with
+the text escaped: it keeps the portal's strict policy (settings.SECURE_CSP), not the sandbox.
 """
 
 import re
@@ -27,6 +33,7 @@ from patients import access
 from patients.models import Patient
 
 DOWNLOAD_DETAILS = "téléchargement"
+SERVED_FILE_POLICY = "sandbox"
 
 
 @require_GET
@@ -79,6 +86,9 @@ def _serve(
     else:
         response = FileResponse(handle, content_type=mime_type)
     response["Content-Disposition"] = content_disposition("inline" if inline else "attachment", filename)
+    # Set here, so that the CSP middleware leaves it as it is (it only fills an absent header).
+    response["Content-Security-Policy"] = SERVED_FILE_POLICY
+    response["X-Content-Type-Options"] = "nosniff"  # also set by SecurityMiddleware; never lost here
     return _no_store(response)
 
 

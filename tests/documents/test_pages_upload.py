@@ -265,6 +265,45 @@ def test_a_path_traversal_name_without_an_acceptable_file_is_refused(
         pytest.param(
             "scan.tif", badfiles.bomb_tiff(15_000, 15_000), MESSAGES["image_too_large"], id="bomb-tiff"
         ),
+        # The bypasses of issue 8: padding before a field command, a remote template, outbound
+        # PDF actions (on opening, on a click, compressed in an object stream without its type).
+        *(
+            pytest.param(
+                "cr.rtf",
+                badfiles.rtf_field(command.encode(), badfiles.RTF_ACTIVE_FIELDS[command], padding),
+                MESSAGES["rtf_object"],
+                id=f"rtf-{command}-padded",
+            )
+            for command, padding in (
+                ("DDEAUTO", badfiles.RTF_PADDINGS["spaces"]),
+                ("INCLUDEPICTURE", badfiles.RTF_PADDINGS["nested-groups"]),
+                ("INCLUDETEXT", badfiles.RTF_PADDINGS["line-breaks"]),
+            )
+        ),
+        pytest.param(
+            "cr.rtf",
+            badfiles.rtf_with_template(b"\\\\\\\\attaquant\\\\partage\\\\modele.dotm"),
+            MESSAGES["rtf_object"],
+            id="rtf-unc-template",
+        ),
+        pytest.param(
+            "cr.pdf",
+            badfiles.pdf_with_open_action(badfiles.URI_JAVASCRIPT_ACTION),
+            MESSAGES["pdf_active"],
+            id="pdf-uri-javascript",
+        ),
+        pytest.param(
+            "cr.pdf",
+            badfiles.pdf_with_link(badfiles.SUBMIT_FORM_ACTION),
+            MESSAGES["pdf_active"],
+            id="pdf-submitform",
+        ),
+        pytest.param(
+            "cr.pdf",
+            badfiles.pdf_hiding_in_untyped_object_stream(badfiles.IMPORT_DATA_ACTION),
+            MESSAGES["pdf_active"],
+            id="pdf-importdata-unc-in-object-stream",
+        ),
         pytest.param("vide.pdf", b"", MESSAGES["empty"], id="empty"),
     ],
 )

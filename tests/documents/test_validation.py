@@ -22,7 +22,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from PIL import Image
 
-from documents import validation
+from documents import validation, validation_rtf
 from documents.uploads import (
     OversizedUpload,
     RejectedUpload,
@@ -265,8 +265,8 @@ def test_content_that_does_not_match_the_extension_is_refused(name, content):
 # --- PDF ------------------------------------------------------------------------------------
 
 PDF_ACTIVE = (
-    "Les PDF contenant du JavaScript, des actions de lancement, des fichiers joints ou des liens "
-    "vers d'autres fichiers ne sont pas acceptés."
+    "Les PDF contenant du JavaScript, des actions de lancement, des fichiers joints, des formulaires "
+    "à envoyer ou des liens vers d'autres fichiers ou des sites ne sont pas acceptés."
 )
 
 
@@ -329,6 +329,33 @@ def test_a_pdf_hiding_an_action_in_a_compressed_object_stream_is_refused(action)
     # Nothing of the action is visible in the raw bytes: only decompression reveals it.
     assert not any(word in content for word in (b"JavaScript", b"J#61va", b"Launch", b"alert", b"calc"))
     assert refused_code("a.pdf", content) == "pdf_active"
+
+
+PLACEMENTS = {
+    "open-action": badfiles.pdf_with_open_action,
+    "link": badfiles.pdf_with_link,
+    "page-open": badfiles.pdf_with_page_action,
+    "object-stream": lambda action: badfiles.pdf_with_object_stream(b" /OpenAction 8 0 R", (action,)),
+    "untyped-object-stream": badfiles.pdf_hiding_in_untyped_object_stream,
+}
+
+
+@pytest.mark.parametrize("placement", PLACEMENTS, ids=str)
+@pytest.mark.parametrize("action", badfiles.OUTBOUND_ACTIONS, ids=str)
+def test_a_pdf_with_an_outbound_action_is_refused(action, placement):
+    error = refusal("a.pdf", PLACEMENTS[placement](badfiles.OUTBOUND_ACTIONS[action]))
+    assert (error.code, error.messages) == ("pdf_active", [PDF_ACTIVE])
+
+
+def test_an_untyped_object_stream_hides_its_action_from_the_raw_bytes():
+    content = badfiles.pdf_hiding_in_untyped_object_stream(badfiles.URI_JAVASCRIPT_ACTION)
+    assert b"ObjStm" not in content and b"javascript" not in content and b"URI" not in content
+    assert refused_code("a.pdf", content) == "pdf_active"
+
+
+def test_a_pdf_with_an_internal_link_is_accepted():
+    content = badfiles.pdf_with_link(b"<< /S /GoTo /D [3 0 R /Fit] >>")
+    assert validate_upload(upload("a.pdf", content)).extension == "pdf"
 
 
 def test_a_short_forbidden_name_hidden_after_a_fake_stream_in_a_string_is_found():
@@ -443,11 +470,13 @@ def test_a_name_split_between_two_inflated_pieces_is_still_found(monkeypatch):
 # --- RTF ------------------------------------------------------------------------------------
 
 
-def test_an_rtf_with_accents_a_picture_and_a_hyperlink_is_accepted():
+def test_an_rtf_with_accents_a_picture_and_harmless_fields_is_accepted():
     content = badfiles.simple_rtf(
         b"Patiente vue le 12/03, fi\\'e8vre \\u233? r\\'e9solue. "
         b"{\\pict\\pngblip\\picw1\\pich1 89504e470d0a1a0a}"
-        b'{\\field{\\*\\fldinst HYPERLINK "https://www.has-sante.fr/"}{\\fldrslt HAS}}'
+        b"Page {\\field{\\*\\fldinst {\\rtlch\\fcs1 \\af0 \\insrsid1  PAGE }}{\\fldrslt 1}} sur "
+        b"{\\field{\\*\\fldinst NUMPAGES \\\\* MERGEFORMAT}{\\fldrslt 2}}, "
+        b'{\\field{\\*\\fldinst DATE \\\\@ "dd/MM/yyyy"}{\\fldrslt 12/03/2024}}'
     )
     assert validate_upload(upload("a.rtf", content)).mime_type == "application/rtf"
 
@@ -457,7 +486,8 @@ def test_an_rtf_with_an_embedded_object_is_refused():
     assert (error.code, error.messages) == (
         "rtf_object",
         [
-            "Les fichiers RTF contenant des objets incorporés ou des liens vers d'autres fichiers ne sont pas acceptés."
+            "Les fichiers RTF contenant des objets incorporés, un modèle externe, des champs actifs "
+            "(DDE, inclusion de fichiers ou d'images) ou des liens ne sont pas acceptés."
         ],
     )
 
@@ -472,6 +502,10 @@ def test_an_rtf_with_an_embedded_object_is_refused():
         b"{\\OBJDATA 0105}",
         b"{\\ob\r\nject\\o\nbjdata 0105}",
         b"{\\*\\datastore 0105000002000000}",
+        b"{\\objupdate}",
+        b"{\\pict\\bin4 \x00\x01\x02\x03}",  # raw binary that a scan could not follow
+        b"{\\*\\mailmerge\\mmconnectstr Provider=Microsoft.ACE.OLEDB.12.0}",
+        b"{\\*\\ffentrymcr AutoOpen}",
     ],
 )
 def test_every_kind_of_rtf_object_is_refused(fragment):
@@ -479,20 +513,99 @@ def test_every_kind_of_rtf_object_is_refused(fragment):
 
 
 @pytest.mark.parametrize(
-    "content",
+    "path",
     [
-        badfiles.rtf_with_dde_field(),
-        badfiles.rtf_with_dde_field(obfuscated=True),
-        badfiles.simple_rtf(
-            b'{\\field{\\*\\fldinst INCLUDEPICTURE "http://traceur.example/p.png" \\\\d}{\\fldrslt }}'
-        ),
-        badfiles.simple_rtf(
-            b'{\\field{\\*\\fldinst {I}{NCLUDE}TEXT "\\\\\\\\serveur\\\\partage\\\\x.doc"}{\\fldrslt }}'
-        ),
+        b"http://attaquant.example/modele.dotm",
+        b"\\\\\\\\attaquant\\\\partage\\\\modele.dotm",  # UNC: \\attaquant\partage\modele.dotm
+        b"file://attaquant.example/modele.dotm",
     ],
 )
-def test_an_rtf_field_running_a_command_or_fetching_a_file_is_refused(content):
+def test_an_rtf_with_an_attached_template_is_refused(path):
+    assert refused_code("lettre.rtf", badfiles.rtf_with_template(path)) == "rtf_object"
+
+
+@pytest.mark.parametrize("padding", badfiles.RTF_PADDINGS, ids=str)
+@pytest.mark.parametrize("command", badfiles.RTF_ACTIVE_FIELDS, ids=str)
+def test_an_active_field_behind_any_padding_is_refused(command, padding):
+    content = badfiles.rtf_field(
+        command.encode(), badfiles.RTF_ACTIVE_FIELDS[command], badfiles.RTF_PADDINGS[padding]
+    )
+    assert content.index(command.encode()) > 1024 or padding == "control-words"  # beyond the old window
     assert refused_code("a.rtf", content) == "rtf_object"
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        b"{I}{NCLUDE}TEXT x",  # one command across groups
+        b"IN{\\b CLUDE}PICTURE x",
+        b"DDE\\b AUTO x",  # a formatting word inside the command
+        b"ddeauto x",  # commands are case-insensitive
+        b"DDE\\tab AUTO x",  # a tab ends the command: DDE
+        b"INCLUDE x",  # the old name of INCLUDETEXT
+        b"RD x.doc",
+        b"ASK x",
+        b"=1+1",
+        b"UNKNOWNFIELD x",
+    ],
+)
+def test_a_field_command_not_on_the_allowlist_is_refused(instruction):
+    content = badfiles.simple_rtf(b"{\\field{\\*\\fldinst " + instruction + b"}{\\fldrslt x}}")
+    assert refused_code("a.rtf", content) == "rtf_object"
+
+
+def test_a_field_command_split_by_a_line_break_is_read_both_ways():
+    # "DDE" + CR LF + "AUTO": DDE for a reader that ends the command there, DDEAUTO for one that
+    # ignores line breaks; both are refused.
+    assert refused_code("a.rtf", badfiles.rtf_field(b"DDE\r\nAUTO", b"x")) == "rtf_object"
+    assert refused_code("a.rtf", badfiles.rtf_field(b"PA\r\nGE", b"x")) == "rtf_object"
+    # A reader that ignores line breaks inside control words reads "\\bPAGE" (an unknown word),
+    # then the command DDEAUTO; one that does not reads PAGE. Refused.
+    assert refused_code("a.rtf", badfiles.rtf_field(b"\\b\r\nPAGE DDEAUTO", b"x")) == "rtf_object"
+    assert (
+        refused_code("a.rtf", badfiles.simple_rtf(b"{\\field{\\*\\fld\r\ninst DDEAUTO x}}")) == "rtf_object"
+    )
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        b"\\'44DEAUTO x",  # hex escape
+        b"\\u68?DEAUTO x",  # unicode escape
+        b"{\\pict 44444541}DDEAUTO x",  # a destination whose text a reader skips
+        b"{\\field{\\*\\fldinst QUOTE DDEAUTO}}x",  # a field inside the command
+        b"\\~DDEAUTO x",
+    ],
+)
+def test_a_field_command_that_cannot_be_read_without_guessing_is_refused(instruction):
+    content = badfiles.simple_rtf(b"{\\field{\\*\\fldinst " + instruction + b"}{\\fldrslt x}}")
+    error = refusal("a.rtf", content)
+    assert (error.code, error.messages) == (
+        "rtf_uninspectable",
+        [
+            "Ce fichier RTF ne peut pas être analysé (champ de structure inhabituelle). "
+            "Enregistrez-le de nouveau au format RTF ou PDF puis réessayez."
+        ],
+    )
+
+
+def test_a_field_hidden_beyond_a_deep_ignored_group_is_refused():
+    content = badfiles.simple_rtf(b"{\\field{\\*\\fldinst {\\*\\x {{{{a}}}}}DDEAUTO x}{\\fldrslt x}}")
+    assert refused_code("a.rtf", content) == "rtf_uninspectable"
+
+
+def test_too_many_tokens_before_field_commands_are_refused(monkeypatch):
+    monkeypatch.setattr(validation_rtf, "MAX_FIELD_TOKENS", 10)
+    content = badfiles.rtf_field(b"PAGE", padding=(b"{" * 20 + b"}" * 20, b""))  # a step per "}"
+    assert validation_rtf.rtf_problem(badfiles.rtf_field(b"PAGE")) is None
+    assert refused_code("a.rtf", content) == "rtf_uninspectable"
+
+
+def test_an_empty_field_and_text_after_a_field_are_accepted():
+    content = badfiles.simple_rtf(
+        b"{\\field{\\*\\fldinst }{\\fldrslt }} Le DDEAUTO et INCLUDEPICTURE ne sont que du texte ici."
+    )
+    assert validate_upload(upload("a.rtf", content)).extension == "rtf"
 
 
 # --- Images ---------------------------------------------------------------------------------
