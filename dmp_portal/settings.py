@@ -5,6 +5,7 @@ environment variable read by a strict helper below: a typo such as DJANGO_DEBUG=
 an error at start-up, not a silently insecure default.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -196,6 +197,22 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated addresses or networks ("127.0.0.1, 10.0.0.0/8, ::1"); a typo is an error."""
+    entries = env_list(name)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {entry!r} is not an IP address or network.") from None
+    return entries
+
+
+# The reverse proxies whose X-Forwarded-For is believed (accounts.client_address): empty by
+# default, so the client address is REMOTE_ADDR. Behind the README's proxy: 127.0.0.1,::1.
+DMP_TRUSTED_PROXIES = env_networks("DMP_TRUSTED_PROXIES")
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
