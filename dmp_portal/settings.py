@@ -182,7 +182,6 @@ DMP_SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("DMP_SESSION_IDLE_MINUTES",
 DMP_SESSION_MAX_AGE = timedelta(hours=env_int("DMP_SESSION_MAX_HOURS", 12))
 SESSION_COOKIE_AGE = int(DMP_SESSION_MAX_AGE.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_NAME = "dmp_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -215,6 +214,14 @@ def env_networks(name: str) -> list[str]:
 DMP_TRUSTED_PROXIES = env_networks("DMP_TRUSTED_PROXIES")
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Secure cookies carry the __Host- prefix: the browser then accepts them only if Secure, with
+# Path=/ and no Domain, so a sibling subdomain or a plain-HTTP page can neither set nor shadow
+# them. The plain-HTTP demo (DEBUG) cannot have Secure cookies, so it keeps unprefixed names.
+_COOKIE_PREFIX = "__Host-" if SESSION_COOKIE_SECURE else ""
+SESSION_COOKIE_NAME = f"{_COOKIE_PREFIX}dmp_session"
+CSRF_COOKIE_NAME = f"{_COOKIE_PREFIX}csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
