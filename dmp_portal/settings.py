@@ -154,6 +154,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, creating a new database file 0600 (dmp_portal/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "dmp_portal.sqlite3"
     # Persistent connections buy nothing on SQLite; WAL lets readers work during a write.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -255,8 +257,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded files live under MEDIA_ROOT and are never served from a public URL.
+# Uploaded files live under MEDIA_ROOT and are never served from a public URL. The storage
+# creates them readable by the portal's account only, in directories only it can enter (the
+# directories it creates, MEDIA_ROOT included, are 0700 from the start).
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -124,3 +124,7 @@ def test_a_trusted_proxy_entry_that_is_not_an_address_stops_the_start():
 
     assert result.returncode != 0
     assert "DMP_TRUSTED_PROXIES: 'proxy.local' is not an IP address or network." in result.stderr
+
+
+def test_the_default_sqlite_database_goes_through_the_backend_that_creates_it_private():
+    assert _settings("DATABASES['default']['ENGINE']", **PRODUCTION) == ["'dmp_portal.sqlite3'"]
