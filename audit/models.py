@@ -40,6 +40,7 @@ class Action(models.TextChoices):
     LOGIN = "login", "s'est connecté"
     LOGIN_FAILED = "login_failed", "a échoué à se connecter"
     LOGOUT = "logout", "s'est déconnecté"
+    SESSION_ENDED = "session_ended", "a mis fin à une autre de ses sessions"
 
 
 class Trace(models.Model):

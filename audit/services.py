@@ -109,6 +109,7 @@ _SESSION_ACTIONS = {
     "login": Action.LOGIN,
     "login_failed": Action.LOGIN_FAILED,
     "logout": Action.LOGOUT,
+    "session_ended": Action.SESSION_ENDED,
 }
 
 
