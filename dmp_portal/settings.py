@@ -154,8 +154,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's backend, creating a new database file 0600 (dmp_portal/sqlite3/base.py).
+    # Django's backend, creating a new database file 0600 (dmp_portal/sqlite3/base.py). Tests use
+    # an in-memory database, as with Django's backend (said explicitly: pytest-django only knows
+    # that default under Django's own engine name, and would otherwise name test files per worker).
     DATABASES["default"]["ENGINE"] = "dmp_portal.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     # Persistent connections buy nothing on SQLite; WAL lets readers work during a write.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

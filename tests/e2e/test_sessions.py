@@ -29,7 +29,6 @@ def test_a_professional_ends_their_session_on_another_computer(
     expect(page.get_by_text("Session en cours")).to_have_count(1)
     expect(page.get_by_role("cell", name="Firefox sous Linux")).to_have_count(1)
     assert_accessible(page)
-    page.screenshot(path="/tmp/hardening-sessions.png", full_page=True)
 
     page.get_by_role("button", name="Terminer la session ouverte le").click()
 
@@ -37,7 +36,6 @@ def test_a_professional_ends_their_session_on_another_computer(
     expect(page.get_by_role("row")).to_have_count(2)
     expect(page.get_by_text("Aucune autre session n'est ouverte à votre nom.")).to_be_visible()
     assert_accessible(page)
-    page.screenshot(path="/tmp/hardening-sessions-ended.png", full_page=True)
 
     other_page.reload()
     expect(other_page).to_have_url(f"{live_server.url}/connexion/?next=/")
