@@ -41,7 +41,9 @@ class SessionLifetimeMiddleware:
             elif now - last_seen > LAST_SEEN_REFRESH_SECONDS:
                 request.session[SESSION_LAST_SEEN_AT] = now
             if request.user.is_authenticated:
-                session_touch(request)  # "Mes sessions": last activity, at most once a minute
+                session_touch(
+                    request, started_at=started
+                )  # "Mes sessions": last activity, at most once a minute
         return self.get_response(request)
 
 

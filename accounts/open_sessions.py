@@ -19,7 +19,7 @@ import hashlib
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import import_module
 
 from django.conf import settings
@@ -108,9 +108,10 @@ def session_register(request: HttpRequest, *, user: User, device: object) -> Ope
     )
 
 
-def session_touch(request: HttpRequest) -> None:
+def session_touch(request: HttpRequest, *, started_at: float) -> None:
     """Record the session's activity, at most once a minute (called by the middleware for every
-    logged-in request). A session opened before this list existed gets its row now."""
+    logged-in request; `started_at`: the login's epoch seconds). A session opened before this
+    list existed gets its row now."""
     last = request.session.get(SESSION_LISTED_AT, 0)
     if time.time() - last < TOUCH_EVERY_SECONDS or request.session.session_key is None:
         return
@@ -122,13 +123,12 @@ def session_touch(request: HttpRequest) -> None:
     # No row: either never registered (opened before this feature), or ended a moment ago by
     # another request; only a session still in its store gets one.
     if request.session.exists(request.session.session_key):
-        started = request.session.get("dmp_session_started_at", time.time())
         OpenSession.objects.get_or_create(
             key_hash=hashed,
             defaults={
                 "user": request.user,
                 "method": login_method(getattr(request.user, "otp_device", None)),
-                "created_at": datetime.fromtimestamp(started, tz=timezone.UTC),
+                "created_at": datetime.fromtimestamp(started_at, tz=UTC),
                 "last_seen_at": now,
                 "client_address": client_address(request),
                 "browser": browser_summary(request.headers.get("User-Agent", "")),
