@@ -12,7 +12,8 @@ so that reading this table lets nobody take a session over. Life of a row:
 Ending a session deletes the session itself, so its next request is anonymous whichever process
 serves it. Only the key's hash is known, so the session row is found by hashing the keys of the
 open sessions in the database (SHA-256 is built into SQLite through Django and into PostgreSQL):
-one scan of the open sessions, for an action a professional takes rarely and on purpose.
+one scan of the open sessions, for an action a professional takes rarely and on purpose (measured:
+about 0.25 s with 20,000 open sessions, on SQLite as on PostgreSQL).
 """
 
 import hashlib
