@@ -32,9 +32,10 @@ $(BIN)/python:
 	echo "Using $$py ($$($$py --version))"; \
 	$$py -m venv $(VENV)
 
-# A per-checkout secret key, so that manage.py works here without exporting anything.
+# A per-checkout secret key, so that manage.py works here without exporting anything; the file
+# is readable by its owner only (umask 077: created 0600).
 .env:
-	@echo "DJANGO_SECRET_KEY=$$(od -An -N48 -tx1 /dev/urandom | tr -d ' \n')" > $@
+	@umask 077; echo "DJANGO_SECRET_KEY=$$(od -An -N48 -tx1 /dev/urandom | tr -d ' \n')" > $@
 	@echo "Wrote .env with a new DJANGO_SECRET_KEY"
 
 $(VENV)/.runtime: $(BIN)/python requirements.txt .env

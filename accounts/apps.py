@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_migrate
 
 
@@ -11,6 +12,14 @@ def _reference_codes(sender: AppConfig, apps=None, **kwargs) -> None:  # type: i
     reference.load(apps or global_apps)
 
 
+def _forget_session(sender, request=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Every logout (the button, idle or maximum-age expiry, a refused second factor) sends
+    user_logged_out: the one place that sees them all removes the session from "Mes sessions"."""
+    from accounts.open_sessions import session_forget
+
+    session_forget(request)
+
+
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
@@ -19,3 +28,4 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Reference codes, not business rules: they come back after a flush (see reference).
         post_migrate.connect(_reference_codes, sender=self)
+        user_logged_out.connect(_forget_session, dispatch_uid="accounts_forget_session")

@@ -10,6 +10,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from accounts.open_sessions import session_touch
 from accounts.services import SESSION_LAST_SEEN_AT, SESSION_STARTED_AT
 
 # Writing the session on every request would cost a database write per page: the idle
@@ -39,6 +40,10 @@ class SessionLifetimeMiddleware:
                 messages.info(request, "Votre session a expiré. Veuillez vous identifier à nouveau.")
             elif now - last_seen > LAST_SEEN_REFRESH_SECONDS:
                 request.session[SESSION_LAST_SEEN_AT] = now
+            if request.user.is_authenticated:
+                session_touch(
+                    request, started_at=started
+                )  # "Mes sessions": last activity, at most once a minute
         return self.get_response(request)
 
 

@@ -1,6 +1,7 @@
 """Who is there: professionals as the Annuaire santé knows them, their establishments,
 their CPS cards, and the administrators (users without RPPS)."""
 
+import uuid
 from datetime import timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -331,3 +332,45 @@ class ECPSDevice(TOTPDevice):
                     "locked_until": locked_until,
                 }
         return True, None
+
+
+class LoginMethod(models.TextChoices):
+    CARD = "carte_cps", "Carte CPS"
+    ECPS = "e_cps", "e-CPS"
+
+
+class OpenSession(models.Model):
+    """One open session of a user, listed in "Mes sessions" (accounts.open_sessions).
+
+    The session itself stays where SESSION_ENGINE keeps it; this row holds only the SHA-256 of its
+    key (never the key: reading this table must not let anyone take a session over), when and how
+    it was opened, and a short summary of the browser. Written at login, refreshed at most once a
+    minute, deleted at logout, at expiry and when the professional ends it.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # CASCADE: a session means nothing without its user (and Django deletes the user's sessions' data).
+    user = models.ForeignKey(User, models.CASCADE, related_name="open_sessions", verbose_name="utilisateur")
+    key_hash = models.CharField("empreinte de la clé de session (SHA-256)", max_length=64, unique=True)
+    method = models.CharField("mode de connexion", max_length=10, choices=LoginMethod)
+    created_at = models.DateTimeField("ouverte le")
+    last_seen_at = models.DateTimeField("dernière activité")
+    client_address = models.GenericIPAddressField("adresse du poste", null=True, blank=True)
+    # "Firefox sous Windows": a summary, never the User-Agent itself (no version, no fingerprint).
+    browser = models.CharField("navigateur", max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = "session ouverte"
+        verbose_name_plural = "sessions ouvertes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=LoginMethod.values), name="accounts_opensession_method_valid"
+            ),
+        ]
+        indexes = [
+            # "Mes sessions": one user's sessions, most recently active first.
+            models.Index(fields=["user", "-last_seen_at"], name="accounts_opensession_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session de {self.user} ouverte le {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"

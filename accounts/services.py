@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
 from accounts.models import CPSCard, ECPSDevice, User
+from accounts.open_sessions import session_register
 
 # Session keys written at login and read by accounts.middleware.SessionLifetimeMiddleware.
 SESSION_STARTED_AT = "dmp_session_started_at"
@@ -97,6 +98,7 @@ class SessionEvent(Enum):
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
     LOGOUT = "logout"
+    SESSION_ENDED = "session_ended"  # another of one's sessions, ended from "Mes sessions"
 
 
 def session_trace(request: HttpRequest, event: SessionEvent, *, user: User | None, label: str = "") -> None:
@@ -120,4 +122,5 @@ def session_open(request: HttpRequest, *, user: User, device: CPSCard | ECPSDevi
     now = time.time()
     request.session[SESSION_STARTED_AT] = now
     request.session[SESSION_LAST_SEEN_AT] = now
+    session_register(request, user=user, device=device)  # "Mes sessions"
     session_trace(request, SessionEvent.LOGIN, user=user, label=device.name)

@@ -1,13 +1,12 @@
 """Application e-CPS (simulation): the phone app for trainees who have no authenticator.
 
-Only in demo mode (DMP_DEMO_MODE) and only for demo professionals. The current code is shown
+Only where virtual readers are on (accounts.modes: demo mode) and only for demo professionals. The current code is shown
 once the professional's CPS PIN is given, and a wrong PIN counts towards blocking the card
 exactly as at the card login: the simulator must not become a way to guess PINs.
 """
 
 import time
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,6 +17,7 @@ from django_otp.oath import totp
 from accounts import services
 from accounts.forms import SimulatorForm
 from accounts.models import CPSCard
+from accounts.modes import virtual_readers_enabled
 from accounts.views import card_refusal_message
 
 
@@ -32,7 +32,7 @@ def current_code(device) -> tuple[str, int]:  # type: ignore[no-untyped-def]
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ecps_simulator(request: HttpRequest) -> HttpResponse:
-    if not settings.DMP_DEMO_MODE:
+    if not virtual_readers_enabled():
         raise Http404
     form = SimulatorForm(request.POST if request.method == "POST" else None)
     code = None

@@ -17,3 +17,15 @@ urlpatterns = [
     path("parametrages/oublier-rpps/", views.forget_rpps, name="forget_rpps"),
     path("simulation/e-cps/", simulator.ecps_simulator, name="ecps_simulator"),
 ]
+# Mes sessions (accounts/sessions_views.py)
+from accounts import sessions_views  # noqa: E402 - each feature appends its own block
+
+urlpatterns += [
+    path("parametrages/sessions/", sessions_views.sessions_page, name="sessions"),
+    path("parametrages/sessions/<uuid:code>/terminer/", sessions_views.session_end, name="session_end"),
+    path(
+        "parametrages/sessions/terminer-les-autres/",
+        sessions_views.sessions_end_others,
+        name="sessions_end_others",
+    ),
+]

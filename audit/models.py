@@ -70,6 +70,8 @@ class Action(models.TextChoices):
     HABILITATION_CHANGED = "habilitation_changed", "a modifié la matrice d'habilitation"
     HABILITATION_REMOVED = "habilitation_removed", "a supprimé une règle de la matrice d'habilitation"
     HABILITATIONS_IMPORTED = "habilitations_imported", "a importé la matrice d'habilitation"
+    # The professional's own account (accounts/open_sessions.py).
+    SESSION_ENDED = "session_ended", "a mis fin à une autre de ses sessions"
 
 
 # Actions whose sentence ends with their details: whom a block names, which stay, which cell.

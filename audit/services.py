@@ -1,11 +1,10 @@
 """The one entry point that writes the access history: `record()`."""
 
-import ipaddress
-
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.client_address import client_address
 from accounts.models import User
 from audit import notifications
 from audit.models import GENESIS_HASH, Action, ChainHead, Trace
@@ -78,13 +77,10 @@ def record(
 
 
 def _client_address(request: HttpRequest | None) -> str | None:
-    """The address in the canonical form the database stores, so that the hash computed now
-    matches the row read back later ("2001:DB8::1" and "2001:0db8::1" are one address)."""
-    raw = request.META.get("REMOTE_ADDR", "") if request else ""
-    try:
-        return str(ipaddress.ip_address(raw.split("%")[0]))
-    except ValueError:
-        return None
+    """The client's address (behind a trusted proxy, from X-Forwarded-For: accounts.client_address)
+    in the canonical form the database stores, so that the hash computed now matches the row read
+    back later ("2001:DB8::1" and "2001:0db8::1" are one address)."""
+    return client_address(request)
 
 
 def _label(actor: User | None) -> str:
@@ -118,6 +114,7 @@ _SESSION_ACTIONS = {
     "login": Action.LOGIN,
     "login_failed": Action.LOGIN_FAILED,
     "logout": Action.LOGOUT,
+    "session_ended": Action.SESSION_ENDED,
 }
 
 

@@ -5,6 +5,7 @@ environment variable read by a strict helper below: a typo such as DJANGO_DEBUG=
 an error at start-up, not a silently insecure default.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -153,6 +154,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, creating a new database file 0600 (dmp_portal/sqlite3/base.py). Tests use
+    # an in-memory database, as with Django's backend (said explicitly: pytest-django only knows
+    # that default under Django's own engine name, and would otherwise name test files per worker).
+    DATABASES["default"]["ENGINE"] = "dmp_portal.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     # Persistent connections buy nothing on SQLite; WAL lets readers work during a write.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -181,7 +187,6 @@ DMP_SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("DMP_SESSION_IDLE_MINUTES",
 DMP_SESSION_MAX_AGE = timedelta(hours=env_int("DMP_SESSION_MAX_HOURS", 12))
 SESSION_COOKIE_AGE = int(DMP_SESSION_MAX_AGE.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_NAME = "dmp_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -199,8 +204,32 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated addresses or networks ("127.0.0.1, 10.0.0.0/8, ::1"); a typo is an error."""
+    entries = env_list(name)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {entry!r} is not an IP address or network.") from None
+    return entries
+
+
+# The reverse proxies whose X-Forwarded-For is believed (accounts.client_address): empty by
+# default, so the client address is REMOTE_ADDR. Behind the README's proxy: 127.0.0.1,::1.
+DMP_TRUSTED_PROXIES = env_networks("DMP_TRUSTED_PROXIES")
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Secure cookies carry the __Host- prefix: the browser then accepts them only if Secure, with
+# Path=/ and no Domain, so a sibling subdomain or a plain-HTTP page can neither set nor shadow
+# them. The plain-HTTP demo (DEBUG) cannot have Secure cookies, so it keeps unprefixed names.
+_COOKIE_PREFIX = "__Host-" if SESSION_COOKIE_SECURE else ""
+SESSION_COOKIE_NAME = f"{_COOKIE_PREFIX}dmp_session"
+CSRF_COOKIE_NAME = f"{_COOKIE_PREFIX}csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
@@ -234,8 +263,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded files live under MEDIA_ROOT and are never served from a public URL.
+# Uploaded files live under MEDIA_ROOT and are never served from a public URL. The storage
+# creates them readable by the portal's account only, in directories only it can enter (the
+# directories it creates, MEDIA_ROOT included, are 0700 from the start).
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -2,17 +2,34 @@
 
 Reading a card and choosing a person is a patient search (DESIGN.md §1, step 2): the choice writes one
 "a recherché un patient" trace, then hands over to the DMP entry, which decides on access.
+The reader exists only where accounts.modes.virtual_readers_enabled() says so (demo, workshop):
+elsewhere every page answers 404.
 """
 
 import uuid
+from collections.abc import Callable
+from functools import wraps
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.modes import virtual_readers_enabled
 from patients.models import Patient, VitaleCard
 from patients.search import vitale_search
+
+
+def _virtual_reader(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """404 unless the virtual readers are on (a real portal reads a real card)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not virtual_readers_enabled():
+            raise Http404("Lecteur de carte Vitale virtuel indisponible.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _get_inserted_card(pk: int) -> VitaleCard:
@@ -26,6 +43,7 @@ def _people_on(card: VitaleCard) -> list[Patient]:
     return [card.holder, *beneficiaries]
 
 
+@_virtual_reader
 @never_cache
 @require_GET
 def reader(request: HttpRequest) -> HttpResponse:
@@ -38,6 +56,7 @@ def reader(request: HttpRequest) -> HttpResponse:
     return render(request, "patients/vitale_reader.html", {"cards": cards})
 
 
+@_virtual_reader
 @never_cache
 @require_http_methods(["GET", "POST"])
 def card(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,9 +4,12 @@ import html
 import time
 
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 
+from accounts.models import OpenSession
+from accounts.open_sessions import SESSION_LISTED_AT, key_hash, login_method
 from accounts.services import SESSION_LAST_SEEN_AT, SESSION_STARTED_AT
 
 
@@ -34,5 +37,14 @@ def login_verified(client: Client, user, device) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[SESSION_STARTED_AT] = time.time()
     session[SESSION_LAST_SEEN_AT] = time.time()
+    session[SESSION_LISTED_AT] = time.time()
     session.save()
+    now = timezone.now()
+    OpenSession.objects.create(
+        user=user,
+        key_hash=key_hash(session.session_key),
+        method=login_method(device),
+        created_at=now,
+        last_seen_at=now,
+    )
     return client

@@ -87,3 +87,44 @@ def test_debug_must_be_spelled_true_or_false():
 
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be True or False" in result.stderr
+
+
+def _settings(*names: str, **env: str) -> list[str]:
+    """The values of `names` as manage.py sees them with the environment `env`."""
+    code = "from django.conf import settings as s; " + "; ".join(f"print(repr(s.{n}))" for n in names)
+    result = _manage("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split("\n")[: len(names)]
+
+
+COOKIE_SETTINGS = ("SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")
+
+
+def test_production_cookies_carry_the_host_prefix():
+    assert _settings(*COOKIE_SETTINGS, **PRODUCTION) == [
+        "'__Host-dmp_session'",
+        "'__Host-csrftoken'",
+        "True",
+        "True",
+    ]
+
+
+def test_the_plain_http_demo_keeps_unprefixed_cookies_it_can_set():
+    # A browser refuses a __Host- cookie without Secure, and the demo serves plain HTTP.
+    assert _settings(*COOKIE_SETTINGS, DJANGO_DEBUG="True") == [
+        "'dmp_session'",
+        "'csrftoken'",
+        "False",
+        "False",
+    ]
+
+
+def test_a_trusted_proxy_entry_that_is_not_an_address_stops_the_start():
+    result = _manage("check", **{**PRODUCTION, "DMP_TRUSTED_PROXIES": "127.0.0.1, proxy.local"})
+
+    assert result.returncode != 0
+    assert "DMP_TRUSTED_PROXIES: 'proxy.local' is not an IP address or network." in result.stderr
+
+
+def test_the_default_sqlite_database_goes_through_the_backend_that_creates_it_private():
+    assert _settings("DATABASES['default']['ENGINE']", **PRODUCTION) == ["'dmp_portal.sqlite3'"]

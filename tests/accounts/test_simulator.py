@@ -57,3 +57,14 @@ def test_real_professionals_are_never_simulated(client, alice, alice_ecps, setti
 
     assert code_for(alice_ecps) not in text(response)
     assert "Aucun professionnel de démonstration" in text(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("demo", [True, False])
+def test_the_login_page_offers_the_simulator_only_in_demo_mode(client, settings, demo):
+    settings.DMP_DEMO_MODE = demo
+
+    page = text(client.get(reverse("accounts:login")))
+
+    assert ("Application e-CPS (simulation)" in page) is demo
+    assert (URL in page) is demo

@@ -107,7 +107,10 @@ CASES = [
 @pytest.mark.parametrize(
     ("name", "state", "method", "url", "data", "expected"), CASES, ids=[c[0] for c in CASES]
 )
-def test_each_view_writes_exactly_its_traces(alice_client, name, state, method, url, data, expected):
+def test_each_view_writes_exactly_its_traces(
+    alice_client, settings, name, state, method, url, data, expected
+):
+    settings.DMP_DEMO_MODE = True  # the virtual Carte Vitale reader exists in demo mode only
     patient = PatientFactory()
     patient.card = VitaleCardFactory(holder=patient)
     if state == "declared":

@@ -410,3 +410,12 @@ def test_a_professional_cannot_add_a_patient_or_assurance_maladie_type(code):
             text="Texte",
         )
     assert not Document.objects.exists()
+
+
+def test_a_stored_file_and_its_directories_are_private_to_the_portal_account(ctx, settings):
+    document = _add_file(ctx)
+
+    stored = Path(settings.MEDIA_ROOT, document.file.name)
+    assert stored.stat().st_mode & 0o777 == 0o600
+    for directory in (stored.parent, stored.parent.parent, Path(settings.MEDIA_ROOT)):
+        assert directory.stat().st_mode & 0o777 == 0o700, directory

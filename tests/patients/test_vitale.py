@@ -12,6 +12,12 @@ from tests.helpers import text
 READER_URL = reverse("patients:vitale")
 
 
+@pytest.fixture(autouse=True)
+def _virtual_readers(settings):
+    """The virtual reader exists in demo (and later workshop) mode only: these tests run in it."""
+    settings.DMP_DEMO_MODE = True
+
+
 def _card_url(card) -> str:
     return reverse("patients:vitale_card", args=[card.pk])
 
@@ -178,3 +184,33 @@ def test_a_login_without_second_factor_is_refused(client, alice, family_card):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+# --- outside demo mode, the virtual reader does not exist -----------------------------------------
+
+
+@pytest.mark.parametrize("name", ["reader", "card"])
+def test_outside_demo_mode_the_reader_pages_do_not_exist(alice_client, family_card, settings, name):
+    settings.DMP_DEMO_MODE = False
+    url = READER_URL if name == "reader" else _card_url(family_card)
+
+    assert alice_client.get(url).status_code == 404
+    assert alice_client.post(url, {"patient": str(family_card.holder.code)}).status_code == 404
+    assert not Trace.objects.filter(action=Action.PATIENT_SEARCHED).exists()
+
+
+def test_outside_demo_mode_mes_patients_does_not_offer_the_reader(alice_client, settings):
+    settings.DMP_DEMO_MODE = False
+
+    page = text(alice_client.get(reverse("patients:my_patients")))
+
+    assert "Lire la carte Vitale" not in page
+    assert READER_URL not in page
+    assert "Accès par matricule INS" in page
+
+
+def test_in_demo_mode_mes_patients_offers_the_reader(alice_client):
+    page = text(alice_client.get(reverse("patients:my_patients")))
+
+    assert "Lire la carte Vitale" in page
+    assert READER_URL in page
