@@ -137,8 +137,8 @@ def verify_chain(traces: Iterable[Trace], chain: str, expected: _Expected, pin_l
 def _seal_problem(trace: Trace, legacy_until: int) -> str | None:
     if trace.key_id == sealing.LEGACY_KEY_ID and trace.seq > legacy_until:
         return (
-            "trace sans clé (ancienne empreinte SHA-256) qu'aucun premier point de contrôle ne couvre : "
-            "ajoutée ou réécrite sans la clé"
+            "trace sans clé (ancienne empreinte SHA-256) hors du premier point de contrôle : ajoutée ou "
+            "réécrite sans la clé (ou antérieure aux clés, en attente du premier checkpoint_traces)"
         )
     try:
         if not sealing.matches(trace.payload(), trace.key_id, trace.hash):

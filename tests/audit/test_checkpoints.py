@@ -1,41 +1,25 @@
 """Signed checkpoints of every chain head, outside the database: written by checkpoint_traces,
 read back by verify_traces, which names any checkpoint edited, truncated, removed or stale."""
 
-import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
-from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.core.management import CommandError
 from django.utils import timezone
 
 from audit.checkpoints import DirectoryStore
-from audit.models import Action, ChainHead
-from audit.services import record
+from audit.models import ChainHead
+from tests.audit.chains import checkpoint, verify_fails, verify_passes, write
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _trace(actor, patient=None) -> None:
-    with transaction.atomic():
-        record(actor=actor, patient=patient or PatientFactory(), action=Action.RECORD_OPENED)
-
-
-def _checkpoint() -> str:
-    out = io.StringIO()
-    call_command("checkpoint_traces", stdout=out)
-    return out.getvalue()
-
-
-def _findings() -> str:
-    err = io.StringIO()
-    with pytest.raises(CommandError):
-        call_command("verify_traces", stdout=io.StringIO(), stderr=err)
-    return err.getvalue()
+def _trace(actor) -> None:
+    write(actor, PatientFactory())
 
 
 @pytest.fixture
@@ -54,8 +38,8 @@ def test_a_checkpoint_lists_every_head_and_is_signed_and_linked_to_the_previous_
     _trace(alice)
 
     with time_machine.travel(datetime(2026, 11, 29, 2, 0, tzinfo=UTC), tick=False):
-        assert _checkpoint() == "Point de contrôle n° 1 (29/11/2026 03:00) écrit : 2 tête(s) de chaîne.\n"
-    _checkpoint()
+        assert checkpoint() == "Point de contrôle n° 1 (29/11/2026 03:00) écrit : 2 tête(s) de chaîne.\n"
+    checkpoint()
 
     heads = (directory / "checkpoint-00000001.heads").read_text().splitlines()
     assert sorted(heads) == sorted(f"{h.chain}\t{h.seq}\t{h.hash}" for h in ChainHead.objects.all())
@@ -78,12 +62,12 @@ def test_a_checkpoint_is_never_replaced(tmp_path):
 
 def test_an_edited_head_list_is_detected(alice, directory):
     _trace(alice)
-    _checkpoint()
+    checkpoint()
     heads = directory / "checkpoint-00000001.heads"
     chain, seq, seal = heads.read_text().rstrip("\n").split("\t")
     _edit(heads, f"{chain}\t{int(seq) + 5}\t{seal}\n")
 
-    findings = _findings()
+    findings = verify_fails()
 
     assert "point de contrôle n° 1 (" in findings
     assert "liste des têtes de chaîne modifiée ou tronquée (empreinte différente)" in findings
@@ -92,39 +76,41 @@ def test_an_edited_head_list_is_detected(alice, directory):
 def test_a_truncated_head_list_is_detected(alice, directory):
     _trace(alice)
     _trace(alice)
-    _checkpoint()
+    checkpoint()
     heads = directory / "checkpoint-00000001.heads"
     _edit(heads, heads.read_text().splitlines(keepends=True)[0])
 
-    assert "liste des têtes de chaîne modifiée ou tronquée" in _findings()
+    assert "liste des têtes de chaîne modifiée ou tronquée" in verify_fails()
 
 
 def test_an_edited_seal_is_detected(alice, directory):
     _trace(alice)
-    _checkpoint()
+    checkpoint()
     seal_path = directory / "checkpoint-00000001.seal"
     seal = json.loads(seal_path.read_text())
     _edit(seal_path, json.dumps({**seal, "chains": 0}))
 
-    assert "point de contrôle checkpoint-00000001.seal : signature invalide (fichier modifié)" in _findings()
+    assert (
+        "point de contrôle checkpoint-00000001.seal : signature invalide (fichier modifié)" in verify_fails()
+    )
 
 
 def test_a_truncated_seal_is_detected(alice, directory):
     _trace(alice)
-    _checkpoint()
+    checkpoint()
     seal_path = directory / "checkpoint-00000001.seal"
     _edit(seal_path, seal_path.read_text()[:40])
 
-    assert "checkpoint-00000001.seal illisible (fichier modifié ou tronqué)" in _findings()
+    assert "checkpoint-00000001.seal illisible (fichier modifié ou tronqué)" in verify_fails()
 
 
 def test_a_checkpoint_removed_from_the_series_is_detected(alice, directory):
     _trace(alice)
     for _ in range(3):
-        _checkpoint()
+        checkpoint()
     (directory / "checkpoint-00000002.seal").unlink()
 
-    findings = _findings()
+    findings = verify_fails()
 
     assert "point de contrôle n° 3 (" in findings
     assert "la série des points de contrôle est rompue" in findings
@@ -132,51 +118,50 @@ def test_a_checkpoint_removed_from_the_series_is_detected(alice, directory):
 
 def test_a_removed_head_list_is_detected(alice, directory):
     _trace(alice)
-    _checkpoint()
+    checkpoint()
     (directory / "checkpoint-00000001.heads").unlink()
 
-    assert "liste des têtes de chaîne absente (fichier supprimé)" in _findings()
+    assert "liste des têtes de chaîne absente (fichier supprimé)" in verify_fails()
 
 
 def test_a_checkpoint_signed_by_a_key_no_longer_in_the_keyring_is_reported(alice, settings):
     _trace(alice)
-    _checkpoint()
+    checkpoint()
     settings.DMP_CHECKPOINT_KEYS = {"tests-cp2": b"another-checkpoint-key-of-32-characters!"}
 
-    assert "signé par la clé « tests-cp », absente du trousseau DMP_CHECKPOINT_KEYS" in _findings()
+    assert "signé par la clé « tests-cp », absente du trousseau DMP_CHECKPOINT_KEYS" in verify_fails()
 
 
 def test_a_stale_checkpoint_series_is_reported(alice):
     # Cron stopped, or the attacker deleted the latest checkpoints to roll the heads back further.
     _trace(alice)
-    _checkpoint()
+    checkpoint()
 
     with time_machine.travel(timezone.now() + timedelta(hours=26)):
-        assert "dernier point de contrôle vieux de plus de 25 h" in _findings()
+        assert "dernier point de contrôle vieux de plus de 25 h" in verify_fails()
 
 
 def test_traces_older_than_the_limit_without_any_checkpoint_are_reported(alice):
     _trace(alice)
 
     with time_machine.travel(timezone.now() + timedelta(hours=26)):
-        assert "aucun point de contrôle alors que des traces ont plus de 25 h" in _findings()
+        assert "aucun point de contrôle alors que des traces ont plus de 25 h" in verify_fails()
 
 
 def test_checkpoint_traces_needs_its_directory_and_its_key(settings):
     settings.DMP_CHECKPOINT_KEYS = {}
     with pytest.raises(CommandError, match="Configuration incomplète : DMP_CHECKPOINT_KEYS"):
-        _checkpoint()
+        checkpoint()
     settings.DMP_CHECKPOINT_DIR = ""
     with pytest.raises(CommandError, match="DMP_CHECKPOINT_DIR n'est pas défini"):
-        _checkpoint()
+        checkpoint()
 
 
 def test_verify_traces_says_what_it_cannot_see_without_checkpoints(alice, settings):
     settings.DMP_CHECKPOINT_DIR = ""
     _trace(alice)
-    out = io.StringIO()
 
-    call_command("verify_traces", stdout=out, stderr=io.StringIO())
+    out = verify_passes()
 
-    assert "Points de contrôle non configurés (DMP_CHECKPOINT_DIR)" in out.getvalue()
-    assert "1 chaîne(s) vérifiée(s) : aucune altération." in out.getvalue()
+    assert "Points de contrôle non configurés (DMP_CHECKPOINT_DIR)" in out
+    assert "1 chaîne(s) vérifiée(s) : aucune altération." in out
