@@ -2,8 +2,10 @@
 verifiable once the first signed checkpoint vouches for them (audit/sealing.py)."""
 
 import pytest
+from django.db import connection, transaction
 
-from audit.models import Trace
+from audit.models import Action, Trace
+from audit.services import record
 from tests.audit.chains import (
     as_legacy,
     checkpoint,
@@ -105,3 +107,13 @@ def test_unkeyed_traces_rewritten_before_the_first_checkpoint_no_longer_match_it
         rehash(traces[0].chain, as_legacy, start=1)
 
     assert "rang 3 : ne correspond plus au point de contrôle n° 1" in verify_fails()
+
+
+def test_sealing_adds_no_query_to_writing_a_trace(alice, django_assert_num_queries):
+    patient = PatientFactory()
+    write(alice, patient)
+    # PostgreSQL also takes the chain's advisory lock; then the head, the trace, the head again.
+    expected = 4 if connection.vendor == "postgresql" else 3
+
+    with transaction.atomic(), django_assert_num_queries(expected):
+        record(actor=alice, patient=patient, action=Action.HISTORY_VIEWED)
