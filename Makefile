@@ -14,7 +14,7 @@ PY_CANDIDATES := $(PYTHON) python3.14 python3.13 python3.12 python3 \
 	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3)
 find_python = $(firstword $(foreach p,$(PY_CANDIDATES),$(shell $(p) -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && echo $(p))))
 
-.PHONY: help run test e2e lint check bench clean
+.PHONY: help run test e2e lint check bench clean trace-key
 
 help:
 	@echo "make run   - install, migrate, load the demo data and serve http://$(HOST):$(PORT)"
@@ -38,7 +38,13 @@ $(BIN)/python:
 	@umask 077; echo "DJANGO_SECRET_KEY=$$(od -An -N48 -tx1 /dev/urandom | tr -d ' \n')" > $@
 	@echo "Wrote .env with a new DJANGO_SECRET_KEY"
 
-$(VENV)/.runtime: $(BIN)/python requirements.txt .env
+# The key that seals the traces (audit/sealing.py), also added to a .env made before it existed.
+trace-key: .env
+	@grep -q '^DMP_TRACE_KEYS=' .env || { \
+	  echo "DMP_TRACE_KEYS=local-$$(date +%Y%m%d):$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" >> .env; \
+	  echo "Added DMP_TRACE_KEYS to .env"; }
+
+$(VENV)/.runtime: $(BIN)/python requirements.txt .env | trace-key
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@

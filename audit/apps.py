@@ -5,3 +5,6 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "audit"
     verbose_name = "Traces et notifications"
+
+    def ready(self) -> None:
+        from audit import checks  # noqa: F401  (registers the system checks)

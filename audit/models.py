@@ -1,4 +1,5 @@
-"""The access history: append-only, hash-chained traces, and the patient notifications outbox.
+"""The access history: append-only traces chained by keyed seals (audit/sealing.py), and the
+patient notifications outbox.
 
 audit imports neither patients nor documents (DESIGN.md §2): it refers to them by string
 foreign keys and snapshots.
@@ -9,13 +10,14 @@ Chains are per patient (and, for traces without a patient such as searches, per 
   from forking (two traces claiming the same predecessor) covers one patient, not the region.
 """
 
-import hashlib
 import json
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from audit import sealing
 
 GENESIS_HASH = "0" * 64
 
@@ -96,11 +98,13 @@ DETAILED_ACTIONS = frozenset(
 class Trace(models.Model):
     """One action, never updated, never deleted (database triggers: audit/triggers.py)."""
 
-    # Position in the chain (see module docstring): chain key, rank, predecessor's hash, own hash.
+    # Position in the chain (see module docstring): chain key, rank, predecessor's seal, own seal.
     chain = models.CharField("chaîne", max_length=40, editable=False)
     seq = models.PositiveBigIntegerField("rang dans la chaîne", editable=False)
     prev_hash = models.CharField("empreinte précédente", max_length=64, editable=False)
     hash = models.CharField("empreinte", max_length=64, editable=False)
+    # The key that sealed this trace (HMAC-SHA256), by id: keys rotate (audit/sealing.py).
+    key_id = models.CharField("clé de scellement", max_length=20, editable=False)
 
     created_at = models.DateTimeField("date", editable=False)
     # PROTECT: the actor's account cannot vanish from under their traces.
@@ -149,8 +153,10 @@ class Trace(models.Model):
             return f"{label} « {self.document_title} »"
         return label
 
-    def compute_hash(self) -> str:
-        """SHA-256 of the predecessor's hash and every field the patient could rely on."""
+    def payload(self) -> bytes:
+        """What the seal covers: the predecessor's seal and every field the patient could rely
+        on, and the key id (so that a trace cannot be passed off under another key). A legacy
+        trace's payload is the former one, without the key id (audit/sealing.py)."""
         payload = [
             self.chain,
             self.seq,
@@ -166,9 +172,9 @@ class Trace(models.Model):
             self.details,
             self.client_address or "",
         ]
-        return hashlib.sha256(
-            json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        ).hexdigest()
+        if self.key_id != sealing.LEGACY_KEY_ID:
+            payload.append(self.key_id)
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class ChainHead(models.Model):

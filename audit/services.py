@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.client_address import client_address
 from accounts.models import User
-from audit import notifications
+from audit import notifications, sealing
 from audit.models import GENESIS_HASH, Action, ChainHead, Trace
 
 ADMINISTRATOR_LABEL = "Administrateur du portail"
@@ -58,7 +58,8 @@ def record(
         details=details[:500],
         client_address=_client_address(request),
     )
-    trace.hash = trace.compute_hash()
+    trace.key_id = sealing.current_key_id()
+    trace.hash = sealing.seal(trace.payload(), trace.key_id)
     # The patient hears of each professional once, at their first opening, unless an emergency
     # access already told them (every emergency access is notified on its own).
     first_opening = (

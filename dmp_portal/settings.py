@@ -7,6 +7,7 @@ an error at start-up, not a silently insecure default.
 
 import ipaddress
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -75,6 +76,27 @@ def env_secret(name: str, default: str | None = None) -> str | None:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE cannot be read: {exc}") from None
     return os.environ.get(name) or default
+
+
+_KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,20}")
+_MIN_KEY_LENGTH = 32
+
+
+def env_keyring(name: str) -> dict[str, bytes]:
+    """A keyring "id:secret,id:secret" from NAME or NAME_FILE: the first key is the current one,
+    the others are retired keys kept to verify what they sealed. Empty when unset."""
+    raw = env_secret(name, "") or ""
+    keyring: dict[str, bytes] = {}
+    for entry in (item.strip() for item in raw.split(",")):
+        if not entry:
+            continue
+        key_id, _, secret = entry.partition(":")
+        if not _KEY_ID.fullmatch(key_id) or key_id in keyring:
+            raise ImproperlyConfigured(f"{name}: key id {key_id!r} is malformed or repeated.")
+        if len(secret) < _MIN_KEY_LENGTH:
+            raise ImproperlyConfigured(f"{name}: key {key_id!r} needs {_MIN_KEY_LENGTH} characters or more.")
+        keyring[key_id] = secret.encode()
+    return keyring
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -302,6 +324,22 @@ if os.environ.get("DJANGO_EMAIL_HOST") or not DEBUG:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# The trace chain (audit/sealing.py, SECURITY.md §5). DMP_TRACE_KEYS seals every trace with
+# HMAC-SHA256 under its first key; the retired keys after it still verify what they sealed. Kept
+# outside the database, so that a database writer cannot rehash the chain after removing a trace.
+DMP_TRACE_KEYS = env_keyring("DMP_TRACE_KEYS")
+if not DMP_TRACE_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("DMP_TRACE_KEYS (or DMP_TRACE_KEYS_FILE) is required: id:secret,...")
+    DMP_TRACE_KEYS = {"dev-insecure": b"development-only-trace-key-never-use-in-production"}
+# Signed checkpoints of every chain head (audit/checkpoints.py), written by `checkpoint_traces`
+# (cron) outside the database. Only the cron job and the verifier need DMP_CHECKPOINT_KEYS: the web
+# processes, which hold the trace key, cannot forge a checkpoint.
+DMP_CHECKPOINT_DIR = env_str("DMP_CHECKPOINT_DIR", "")
+DMP_CHECKPOINT_KEYS = env_keyring("DMP_CHECKPOINT_KEYS")
+# verify_traces reports checkpoints older than this: the deletion of the latest ones, or a stopped cron.
+DMP_CHECKPOINT_MAX_AGE = timedelta(hours=env_int("DMP_CHECKPOINT_MAX_AGE_HOURS", 25))
 
 # Where the patient notifications' "JE ME CONNECTE" button leads (the patient space).
 DMP_PATIENT_SPACE_URL = env_str("DMP_PATIENT_SPACE_URL", "https://www.monespacesante.fr")

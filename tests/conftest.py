@@ -21,6 +21,7 @@ def _test_settings(settings, tmp_path):
     # Fast hashing (PINs, passwords) and a private MEDIA_ROOT for each test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DMP_CHECKPOINT_DIR = tmp_path / "checkpoints"
 
 
 def _is_transactional(request) -> bool:

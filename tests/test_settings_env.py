@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from dmp_portal.settings import env_bool, env_int, env_list, env_secret
+from dmp_portal.settings import env_bool, env_int, env_keyring, env_list, env_secret
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,6 +49,25 @@ def test_env_secret_reads_a_file(monkeypatch, tmp_path):
     assert env_secret("X_SECRET") == "from-a-file"
 
 
+def test_env_keyring_keeps_the_order_its_first_key_seals_with(monkeypatch, tmp_path):
+    keys = tmp_path / "keys"
+    keys.write_text("new-b:" + "b" * 32 + ", old-a:" + "a" * 32 + "\n")
+    monkeypatch.setenv("X_KEYS_FILE", str(keys))
+
+    assert env_keyring("X_KEYS") == {"new-b": b"b" * 32, "old-a": b"a" * 32}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["no-colon-" + "a" * 32, "short:tooshort", "a b:" + "a" * 32, "x:" + "a" * 32 + ",x:" + "b" * 32],
+)
+def test_env_keyring_refuses_a_malformed_short_or_repeated_key(monkeypatch, raw):
+    monkeypatch.setenv("X_KEYS", raw)
+
+    with pytest.raises(ImproperlyConfigured):
+        env_keyring("X_KEYS")
+
+
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DMP_", "DATABASE_URL"))}
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
@@ -65,6 +84,8 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "k" * 20 + "a-long-random-production-secret-with-many-characters-0123456789",
     "DJANGO_DEBUG": "False",
     "DJANGO_ALLOWED_HOSTS": "dmp.example.org",
+    "DMP_TRACE_KEYS": "prod-2026:" + "t" * 20 + "a-long-random-trace-key-0123456789",
+    "DMP_CHECKPOINT_DIR": "/var/lib/dmp-portal/checkpoints",
 }
 
 
@@ -128,3 +149,27 @@ def test_a_trusted_proxy_entry_that_is_not_an_address_stops_the_start():
 
 def test_the_default_sqlite_database_goes_through_the_backend_that_creates_it_private():
     assert _settings("DATABASES['default']['ENGINE']", **PRODUCTION) == ["'dmp_portal.sqlite3'"]
+
+
+def test_production_refuses_to_start_without_a_trace_key():
+    result = _manage("check", **{**PRODUCTION, "DMP_TRACE_KEYS": ""})
+
+    assert result.returncode != 0
+    assert "DMP_TRACE_KEYS" in result.stderr
+
+
+def test_check_deploy_warns_when_no_checkpoint_is_written():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "DMP_CHECKPOINT_DIR": ""}
+    )
+
+    assert result.returncode != 0
+    assert "audit.W001" in result.stderr
+
+
+def test_a_trace_key_under_the_legacy_id_is_refused():
+    unkeyed = "sha256-v1:" + "s" * 40
+    result = _manage("check", **{**PRODUCTION, "DMP_TRACE_KEYS": unkeyed})
+
+    assert result.returncode != 0
+    assert "audit.E001" in result.stderr

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from audit import triggers
+from audit import sealing, triggers
 from audit.models import GENESIS_HASH, Action, ChainHead, Trace
 from audit.services import record
 from tests.factories import PatientFactory
@@ -32,7 +32,8 @@ def test_each_trace_links_to_the_previous_one_of_its_patient(alice):
 
     assert (first.seq, first.prev_hash) == (1, GENESIS_HASH)
     assert (second.seq, second.prev_hash) == (2, first.hash)
-    assert second.hash == second.compute_hash()
+    assert second.key_id == "tests-a"
+    assert sealing.matches(second.payload(), second.key_id, second.hash)
     assert ChainHead.objects.get(chain=f"patient:{patient.pk}").hash == second.hash
 
 
