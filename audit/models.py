@@ -40,6 +40,9 @@ class Action(models.TextChoices):
     LOGIN = "login", "s'est connecté"
     LOGIN_FAILED = "login_failed", "a échoué à se connecter"
     LOGOUT = "logout", "s'est déconnecté"
+    ECPS_ACTIVATED = "ecps_activated", "a activé une application e-CPS"
+    ECPS_SUSPENDED = "ecps_suspended", "a suspendu l'application e-CPS"
+    ECPS_REACTIVATED = "ecps_reactivated", "a réactivé l'application e-CPS"
 
 
 class Trace(models.Model):
