@@ -104,11 +104,13 @@ def login_cps(request: HttpRequest) -> HttpResponse:
 def duration_fr(delta: timedelta) -> str:
     """ "45 secondes", "3 minutes", "2 heures": a wait rounded up to the unit that reads best."""
     seconds = max(1, math.ceil(delta.total_seconds()))
-    for unit, size in (("heure", 3600), ("minute", 60)):
-        if seconds > size or (unit == "minute" and seconds == size):
-            count = math.ceil(seconds / size)
-            return f"{count} {unit}{'s' if count > 1 else ''}"
-    return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    if seconds < 60:
+        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes > 1 else ''}"
+    hours = math.ceil(minutes / 60)
+    return f"{hours} heure{'s' if hours > 1 else ''}"
 
 
 def too_many_message(wait: timedelta) -> str:

@@ -2,6 +2,7 @@
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -9,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from accounts.views import ECPS_PENDING_SECONDS, REMEMBERED_RPPS_COOKIE
+from accounts.views import ECPS_PENDING_SECONDS, REMEMBERED_RPPS_COOKIE, duration_fr
 from tests.factories import ProfessionalFactory
 from tests.helpers import code_for, text, wrong_code
 
@@ -294,3 +295,20 @@ def test_the_code_page_tells_everyone_how_to_activate_e_cps(client):
 
     assert "Vous n'avez pas encore activé l'application e-CPS ?" in page
     assert "annuaire santé" in page
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (0.2, "1 seconde"),
+        (1, "1 seconde"),
+        (59, "59 secondes"),
+        (60, "1 minute"),
+        (61, "2 minutes"),
+        (899.5, "15 minutes"),
+        (3599, "1 heure"),
+        (3601, "2 heures"),
+    ],
+)
+def test_waits_read_in_the_unit_that_suits_rounded_up(seconds, words):
+    assert duration_fr(timedelta(seconds=seconds)) == words
