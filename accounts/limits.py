@@ -42,6 +42,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Subquery
 from django.http import HttpRequest
@@ -55,13 +56,20 @@ security_log = logging.getLogger("accounts.security")
 @dataclass(frozen=True)
 class Limit:
     name: str
-    max_failures: int
+    default_max: int
     window: timedelta
+    setting: str = ""  # a setting that overrides default_max, if any
+
+    @property
+    def max_failures(self) -> int:
+        return getattr(settings, self.setting, self.default_max) if self.setting else self.default_max
 
 
 CLIENT_SESSION = Limit("session", 10, timedelta(minutes=15))
-CLIENT_ADDRESS = Limit("address", 30, timedelta(hours=1))
-CLIENT_ADDRESS_DAY = Limit("address-day", 100, timedelta(days=1))
+# A training room whose 40 trainees each block their card on purpose, behind one address,
+# raises these two (DMP_LOGIN_FAILURES_PER_ADDRESS_HOUR / _DAY).
+CLIENT_ADDRESS = Limit("address", 30, timedelta(hours=1), "DMP_LOGIN_FAILURES_PER_ADDRESS_HOUR")
+CLIENT_ADDRESS_DAY = Limit("address-day", 100, timedelta(days=1), "DMP_LOGIN_FAILURES_PER_ADDRESS_DAY")
 ECPS_ACCOUNT = Limit("ecps", 20, timedelta(days=30))
 UNKNOWN_CARD = Limit("card", CPSCard.MAX_PIN_ATTEMPTS, timedelta(days=30))
 ANONYMOUS_TRACE_PER_CLIENT = Limit("trace-address", 1, timedelta(minutes=15))

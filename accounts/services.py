@@ -183,8 +183,9 @@ def _ecps_suspend(request: HttpRequest, user: User, wrong_codes: int) -> None:
     emails.notify_professional(user, emails.AccountEmail.ECPS_SUSPENDED, details=details)
 
 
-def _ecps_counters_reset(user: User) -> None:
-    """A fresh start for the account's window of wrong codes (after a proven reactivation)."""
+def ecps_counters_reset(user: User) -> None:
+    """A fresh start for the account's window of wrong codes (after a proven reactivation, or
+    the demo's reset)."""
     FailedAttempt.objects.filter(key=limits.ecps_account_key(user_pk=user.pk).digest).delete()
 
 
@@ -194,7 +195,7 @@ def ecps_reactivate(*, request: HttpRequest, user: User, by: User | None = None)
     or an administrator (`by`). Traced in the professional's chain; the professional is told."""
     User.objects.filter(pk=user.pk).update(ecps_suspended_at=None)
     user.ecps_suspended_at = None
-    _ecps_counters_reset(user)
+    ecps_counters_reset(user)
     ECPSDevice.objects.filter(user=user).update(throttling_failure_count=0, throttling_failure_timestamp=None)
     details = f"par l'administrateur {by.display_name}" if by else "après confirmation par carte CPS"
     session_trace(request, SessionEvent.ECPS_REACTIVATED, user=user, label=details)
@@ -233,7 +234,7 @@ def ecps_activation_confirm(
     if user.ecps_suspended_at is not None:
         User.objects.filter(pk=user.pk).update(ecps_suspended_at=None)
         user.ecps_suspended_at = None
-        _ecps_counters_reset(user)
+        ecps_counters_reset(user)
     details = "remplacement de l'application précédente" if replaced else "première activation"
     session_trace(request, SessionEvent.ECPS_ACTIVATED, user=user, label=details)
     emails.notify_professional(user, emails.AccountEmail.ECPS_ACTIVATED, details=details)

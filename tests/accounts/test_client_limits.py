@@ -158,3 +158,19 @@ def test_the_limits_are_those_the_comments_give():
         timedelta(days=1),
     )
     assert (limits.ECPS_ACCOUNT.max_failures, limits.ECPS_ACCOUNT.window) == (20, timedelta(days=30))
+
+
+@pytest.mark.django_db
+def test_a_training_room_behind_one_address_can_raise_the_address_limit(settings):
+    settings.DMP_LOGIN_FAILURES_PER_ADDRESS_HOUR = 150
+    settings.DMP_LOGIN_FAILURES_PER_ADDRESS_DAY = 300
+    cards = CPSCardFactory.create_batch(20)  # twenty trainees block their card, as taught
+
+    answers = [
+        text(_pin(Client(REMOTE_ADDR="198.51.100.80"), card.number, pin))
+        for card in cards
+        for pin in ("0000", "1111", "2222")
+    ]
+
+    assert not any(REFUSED in answer for answer in answers)
+    assert CPSCard.objects.filter(blocked_at__isnull=False).count() == 20

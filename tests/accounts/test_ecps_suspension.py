@@ -186,4 +186,4 @@ def test_the_settings_page_lists_the_account_events(client, alice, alice_card, a
     assert "Dernières connexions et modifications de mon compte" in page
     assert "Le portail a suspendu l'application e-CPS" in page
     assert "20 codes erronés en 30 jours" in page
-    assert "s'est connecté" in page
+    assert "S'est connecté" in page
