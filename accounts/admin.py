@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import services
 from accounts.models import (
     CPSCard,
     ECPSDevice,
@@ -52,7 +53,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["=rpps", "last_name", "first_name", "username"]
     ordering = ["last_name", "first_name"]
     inlines = [PracticeInline, CPSCardInline]
-    actions = ["unblock_cps_cards", "reset_ecps"]
+    actions = ["unblock_cps_cards", "reset_ecps", "reactivate_ecps"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (
@@ -109,6 +110,13 @@ class UserAdmin(DjangoUserAdmin):
             f"{deleted} application(s) e-CPS réinitialisée(s) : le professionnel devra la réactiver.",
             messages.SUCCESS,
         )
+
+    @admin.action(description="Réactiver l'e-CPS suspendue des professionnels sélectionnés")
+    def reactivate_ecps(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        suspended = list(queryset.filter(ecps_suspended_at__isnull=False))
+        for user in suspended:
+            services.ecps_reactivate(request=request, user=user, by=request.user)
+        self.message_user(request, f"{len(suspended)} application(s) e-CPS réactivée(s).", messages.SUCCESS)
 
 
 @admin.register(CPSCard)

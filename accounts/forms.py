@@ -98,3 +98,7 @@ class DocumentDefaultsForm(forms.ModelForm):
         self.fields["default_practice_setting"].queryset = PracticeSetting.objects.filter(
             code_system=PracticeSetting.CADRE_SYSTEM
         )
+
+
+class SudoPINForm(forms.Form):
+    pin = _pin_field("Code porteur de votre carte CPS (4 chiffres)")

@@ -1,9 +1,11 @@
 """Who is there: professionals as the Annuaire santé knows them, their establishments,
 their CPS cards, and the administrators (users without RPPS)."""
 
+import time
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
@@ -11,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django_otp.models import Device, TimestampMixin, VerifyNotAllowed
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 rpps_validator = RegexValidator(r"^[0-9]{11}$", "Le numéro RPPS compte exactement 11 chiffres.")
@@ -131,6 +134,9 @@ class User(AbstractUser):
     )
     # Fictive accounts made by seed_demo or the workshop: only these get the e-CPS simulator.
     is_demo = models.BooleanField("compte de démonstration", default=False)
+    # Set when too many wrong e-CPS codes were typed (accounts.limits.ECPS_ACCOUNT); cleared only
+    # by the professional after a CPS-card proof, or by an administrator (services.ecps_reactivate).
+    ecps_suspended_at = models.DateTimeField("e-CPS suspendue le", null=True, blank=True)
 
     objects = PortalUserManager()
 
@@ -301,6 +307,48 @@ class CPSCard(TimestampMixin, Device):
         self.save(update_fields=["failed_pin_attempts", "blocked_at", "confirmed"])
 
 
+class FailedAttempt(models.Model):
+    """One wrong secret (PIN, e-CPS code) counted against one key, until it expires.
+
+    The keys are the client (its address, its session), the e-CPS account, an unknown card
+    number, and the anonymous-trace buckets (accounts.limits says which, with their numbers).
+    Rows are counters, not evidence (the evidence is the trace): they are stored as a SHA-256
+    of the key, so no session id and no address lies here in clear, and deleted once expired.
+    The database holds them so that every worker process counts the same (DESIGN.md §5).
+    """
+
+    key = models.CharField("clé (SHA-256)", max_length=64)
+    at = models.DateTimeField("date")
+    expires_at = models.DateTimeField("expire le")
+
+    class Meta:
+        verbose_name = "tentative échouée"
+        verbose_name_plural = "tentatives échouées"
+        indexes = [
+            # limits.failures(): the failures of one key within its window, the latest first
+            models.Index(fields=["key", "-at"], name="accounts_failedattempt_key_idx"),
+            # limits.prune(): the expired rows
+            models.Index(fields=["expires_at"], name="accounts_failedattempt_exp_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("at")), name="accounts_failedattempt_expires_later"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.at:%d/%m/%Y %H:%M:%S}"
+
+
+class CodeOutcome(models.TextChoices):
+    """What checking one e-CPS code found (ECPSDevice.check_code)."""
+
+    ACCEPTED = "accepted", "accepté"
+    WRONG = "wrong", "incorrect"
+    REPLAYED = "replayed", "déjà utilisé"
+    WAIT = "wait", "trop tôt"
+
+
 class ECPSDevice(TOTPDevice):
     """The e-CPS app: django-otp's TOTP device with its throttle capped.
 
@@ -318,13 +366,19 @@ class ECPSDevice(TOTPDevice):
         verbose_name = "application e-CPS"
         verbose_name_plural = "applications e-CPS"
 
+    @classmethod
+    def throttle_delay(cls, failure_count: int) -> timedelta:
+        """The wait after `failure_count` consecutive wrong codes: 1 s, 2 s, 4 s … 60 s at most."""
+        if failure_count <= 0:
+            return timedelta(0)
+        factor = getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
+        return timedelta(seconds=min(factor * 2 ** (failure_count - 1), cls.MAX_THROTTLE_SECONDS))
+
     def verify_is_allowed(self) -> tuple[bool, dict | None]:
         if self.throttling_failure_count and self.throttling_failure_timestamp is not None:
-            delay = min(
-                self.get_throttle_factor() * 2 ** (self.throttling_failure_count - 1),
-                self.MAX_THROTTLE_SECONDS,
+            locked_until = self.throttling_failure_timestamp + self.throttle_delay(
+                self.throttling_failure_count
             )
-            locked_until = self.throttling_failure_timestamp + timedelta(seconds=delay)
             if timezone.now() < locked_until:
                 return False, {
                     "reason": VerifyNotAllowed.N_FAILED_ATTEMPTS,
@@ -332,6 +386,34 @@ class ECPSDevice(TOTPDevice):
                     "locked_until": locked_until,
                 }
         return True, None
+
+    def check_code(self, token: str) -> tuple[CodeOutcome, datetime | None]:
+        """Check one code, the caller holding the device's row lock (services.ecps_code_check).
+
+        Like django-otp's verify_token, but it says why a code is refused, so that the
+        professional reads the truth: WAIT (a code typed before the throttle's end is not even
+        looked at; returned with the end of the wait), REPLAYED (a code of the current time that
+        was already used: not a guess, so the throttle does not grow) or WRONG (counted).
+        """
+        allowed, info = self.verify_is_allowed()
+        if not allowed:
+            return CodeOutcome.WAIT, (info or {}).get("locked_until")
+        now = time.time()
+        totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+        totp.time = now
+        if totp.verify(int(token), self.tolerance, self.last_t + 1):
+            self.last_t = totp.t()
+            self.drift = totp.drift
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+            return CodeOutcome.ACCEPTED, None
+        replay = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+        replay.time = now
+        if replay.verify(int(token), self.tolerance):
+            return CodeOutcome.REPLAYED, None
+        self.throttle_increment(commit=True)
+        return CodeOutcome.WRONG, None
 
 
 class LoginMethod(models.TextChoices):

@@ -46,7 +46,9 @@ def ecps_simulator(request: HttpRequest) -> HttpResponse:
                 "rpps", "Aucun professionnel de démonstration avec une e-CPS activée n'a cet identifiant."
             )
         else:
-            check = services.card_check_pin(number=card.number, pin=form.cleaned_data["pin"])
+            check = services.card_check_pin(
+                request=request, number=card.number, pin=form.cleaned_data["pin"], purpose="simulateur e-CPS"
+            )
             if check.ok:
                 code = dict(zip(("value", "remaining"), current_code(device), strict=True))
                 code["professional"] = card.user

@@ -1,6 +1,8 @@
 """Connexion (CPS card, e-CPS, administrators), logout, Paramétrages, e-CPS activation."""
 
+import math
 import time
+from datetime import timedelta
 
 import django_otp
 from django.conf import settings
@@ -12,18 +14,21 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import services
+from accounts import services, sudo
+from accounts.directory import ecps_no_contact_message
 from accounts.forms import (
     AdminLoginForm,
     CPSLoginForm,
     DocumentDefaultsForm,
     ECPSIdentifierForm,
     OTPCodeForm,
+    SudoPINForm,
 )
-from accounts.models import CPSCard, ECPSDevice, User
+from accounts.models import CPSCard, User
 from accounts.qrcode import qr_svg, totp_secret_base32
 
 REMEMBERED_RPPS_COOKIE = "dmp_rpps"
@@ -31,20 +36,13 @@ REMEMBERED_RPPS_MAX_AGE = 365 * 24 * 3600  # "Mémoriser mon identifiant sur ce 
 ECPS_PENDING = "dmp_ecps_pending"
 # The code must be typed within 5 minutes of giving the RPPS identifier.
 ECPS_PENDING_SECONDS = 300
-# From the third consecutive failure, the FAQ hint about the phone's clock is shown.
+# From the third refused code of a login (wrong, or typed during the wait), the FAQ hint about
+# the phone's clock is shown.
 ECPS_CLOCK_HINT_AFTER = 3
-
-ECPS_CLOCK_HINT = (
-    "Si vous constatez un échec répété des connexions avec votre e-CPS, cela peut être dû à "
-    "une mauvaise configuration de l'heure sur votre téléphone. Consultez la FAQ e-CPS pour "
-    "résoudre ce problème."
-)
-ECPS_NO_CONTACT = (
-    "Votre adresse électronique et votre numéro de téléphone mobile ne sont pas renseignés "
-    "dans l'annuaire santé : l'application e-CPS ne peut pas être activée. Mettez à jour ces "
-    "informations auprès de votre ordre (par exemple sur le site de l'ordre des pharmaciens) ; "
-    "pour les professions non ordinales, votre employeur les renseigne dans RPPS+."
-)
+# How the traces of a sudo-mode proof read: "confirmation d'identité, carte 2700000001".
+SUDO_PURPOSE = "confirmation d'identité"
+# The last account events (logins, failures, e-CPS changes) shown on PARAMÉTRAGES.
+ACCOUNT_EVENTS_SHOWN = 10
 
 
 def _next_url(request: HttpRequest, default: str = settings.LOGIN_REDIRECT_URL) -> str:
@@ -82,13 +80,12 @@ def login_choice(request: HttpRequest) -> HttpResponse:
 def login_cps(request: HttpRequest) -> HttpResponse:
     form = CPSLoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        check = services.card_check_pin(number=form.cleaned_data["number"], pin=form.cleaned_data["pin"])
+        check = services.card_check_pin(
+            request=request, number=form.cleaned_data["number"], pin=form.cleaned_data["pin"]
+        )
         if check.ok:
             services.session_open(request, user=check.card.user, device=check.card)
             return redirect(_next_url(request))
-        _trace_failure(
-            request, check.card.user if check.card else None, f"carte {form.cleaned_data['number']}"
-        )
         form.add_error(None, card_refusal_message(check))
     demo_cards = (
         CPSCard.objects.filter(user__is_demo=True, confirmed=True)
@@ -104,10 +101,30 @@ def login_cps(request: HttpRequest) -> HttpResponse:
     )
 
 
+def duration_fr(delta: timedelta) -> str:
+    """ "45 secondes", "3 minutes", "2 heures": a wait rounded up to the unit that reads best."""
+    seconds = max(1, math.ceil(delta.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes > 1 else ''}"
+    hours = math.ceil(minutes / 60)
+    return f"{hours} heure{'s' if hours > 1 else ''}"
+
+
+def too_many_message(wait: timedelta) -> str:
+    return (
+        "Trop de codes erronés ont été saisis depuis ce poste : patientez "
+        f"{duration_fr(wait)} avant de réessayer."
+    )
+
+
 def card_refusal_message(check: services.CardCheck) -> str:
+    """The same words for a real and an unknown card number (no enumeration)."""
     match check.refusal:
         case services.CardRefusal.WRONG_PIN:
-            remaining = check.card.remaining_attempts
+            remaining = check.remaining
             return (
                 f"Code porteur erroné. Il vous reste {remaining} essai{'s' if remaining > 1 else ''} "
                 "avant le blocage de la carte."
@@ -120,7 +137,28 @@ def card_refusal_message(check: services.CardCheck) -> str:
         case services.CardRefusal.INACTIVE:
             return "Ce compte est désactivé. Contactez votre administrateur."
         case _:
-            return "Carte non reconnue : vérifiez le numéro de la carte insérée dans le lecteur."
+            return too_many_message(check.retry_after or timedelta(0))
+
+
+def code_refusal_message(check: services.CodeCheck) -> str:
+    match check.refusal:
+        case services.CodeRefusal.REPLAYED:
+            return "Code de sécurité déjà utilisé : attendez le code suivant affiché par l'application e-CPS."
+        case services.CodeRefusal.WAIT:
+            return (
+                "Trop d'essais successifs : patientez "
+                f"{duration_fr(check.wait or timedelta(0))} avant de saisir un nouveau code."
+            )
+        case services.CodeRefusal.SUSPENDED:
+            return (
+                "Votre application e-CPS est suspendue : trop de codes de sécurité erronés ont "
+                "été saisis. Identifiez-vous par carte CPS, puis réactivez-la dans PARAMÉTRAGES, "
+                "ou contactez votre administrateur."
+            )
+        case services.CodeRefusal.TOO_MANY:
+            return too_many_message(check.wait or timedelta(0))
+        case _:
+            return "Code de sécurité incorrect."
 
 
 @login_not_required
@@ -132,37 +170,23 @@ def login_ecps(request: HttpRequest) -> HttpResponse:
     initial = {"rpps": remembered, "remember": True} if remembered.isdigit() else {}
     form = ECPSIdentifierForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        # Every well-formed RPPS goes on to the code: whether it is known, has contact details
+        # or an activated e-CPS is said only after a proof (card PIN, valid code).
         rpps = form.cleaned_data["rpps"]
-        user = User.objects.filter(rpps=rpps, is_active=True).first()
-        if user is None:
-            form.add_error("rpps", "Aucun professionnel de l'annuaire santé n'a cet identifiant RPPS.")
-        elif not user.can_activate_ecps:
-            form.add_error(None, ECPS_NO_CONTACT)
-        elif services.ecps_device_for(user) is None:
-            form.add_error(
-                None,
-                "Vous n'avez pas encore activé l'application e-CPS. Identifiez-vous par carte CPS, "
-                "puis activez-la dans PARAMÉTRAGES.",
+        request.session[ECPS_PENDING] = {"rpps": rpps, "at": time.time(), "next": _next_url(request)}
+        response = redirect("accounts:login_ecps_code")
+        if form.cleaned_data["remember"]:
+            response.set_cookie(
+                REMEMBERED_RPPS_COOKIE,
+                rpps,
+                max_age=REMEMBERED_RPPS_MAX_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
             )
         else:
-            request.session[ECPS_PENDING] = {
-                "user": user.pk,
-                "at": time.time(),
-                "next": _next_url(request),
-            }
-            response = redirect("accounts:login_ecps_code")
-            if form.cleaned_data["remember"]:
-                response.set_cookie(
-                    REMEMBERED_RPPS_COOKIE,
-                    rpps,
-                    max_age=REMEMBERED_RPPS_MAX_AGE,
-                    secure=settings.SESSION_COOKIE_SECURE,
-                    httponly=True,
-                    samesite="Lax",
-                )
-            else:
-                response.delete_cookie(REMEMBERED_RPPS_COOKIE)
-            return response
+            response.delete_cookie(REMEMBERED_RPPS_COOKIE)
+        return response
     return render(request, "accounts/login_ecps.html", {"form": form, "next": request.GET.get("next", "")})
 
 
@@ -172,50 +196,42 @@ def login_ecps(request: HttpRequest) -> HttpResponse:
 def login_ecps_code(request: HttpRequest) -> HttpResponse:
     """e-CPS, second step: the 6-digit code of the app (TOTP), throttled and single-use."""
     pending = request.session.get(ECPS_PENDING)
-    if not pending or time.time() - pending["at"] > ECPS_PENDING_SECONDS:
+    if not pending or "rpps" not in pending or time.time() - pending["at"] > ECPS_PENDING_SECONDS:
         request.session.pop(ECPS_PENDING, None)
         messages.warning(request, "Le délai de saisie du code est dépassé : recommencez.")
-        return redirect("accounts:login_ecps")
-    user = User.objects.filter(pk=pending["user"], is_active=True).first()
-    device = services.ecps_device_for(user) if user else None
-    if device is None:
-        request.session.pop(ECPS_PENDING, None)
         return redirect("accounts:login_ecps")
 
     form = OTPCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if services.ecps_check_code(device=device, token=form.cleaned_data["token"]):
+        user = User.objects.filter(rpps=pending["rpps"], is_active=True).first()
+        device = services.ecps_device_for(user) if user else None
+        check = services.ecps_code_check(
+            request=request, device=device, token=form.cleaned_data["token"], user=user, rpps=pending["rpps"]
+        )
+        if check.ok:
             del request.session[ECPS_PENDING]
             services.session_open(request, user=user, device=device)
             return redirect(pending["next"])
-        device.refresh_from_db()
-        _trace_failure(request, user, "e-CPS")
-        form.add_error("token", _ecps_refusal_message(device))
+        if check.refusal in (services.CodeRefusal.WRONG, services.CodeRefusal.WAIT):
+            pending["refused"] = pending.get("refused", 0) + 1
+            request.session[ECPS_PENDING] = pending
+        form.add_error("token", code_refusal_message(check))
     return render(
         request,
         "accounts/login_ecps_code.html",
         {
             "form": form,
-            "professional": user,
-            "show_clock_hint": _needs_clock_hint(device),
-            "clock_hint": ECPS_CLOCK_HINT,
+            "rpps": pending["rpps"],
+            "show_clock_hint": pending.get("refused", 0) >= ECPS_CLOCK_HINT_AFTER,
         },
     )
 
 
-def _needs_clock_hint(device: ECPSDevice) -> bool:
-    return device.throttling_failure_count >= ECPS_CLOCK_HINT_AFTER
-
-
-def _ecps_refusal_message(device: ECPSDevice) -> str:
-    allowed, info = device.verify_is_allowed()
-    if not allowed and info and "locked_until" in info:
-        wait = max(1, round(info["locked_until"].timestamp() - time.time()))
-        return (
-            "Code de sécurité incorrect. Trop d'essais successifs : patientez "
-            f"{wait} seconde{'s' if wait > 1 else ''} avant de saisir un nouveau code."
-        )
-    return "Code de sécurité incorrect ou déjà utilisé."
+@login_not_required
+@require_GET
+def ecps_faq(request: HttpRequest) -> HttpResponse:
+    """FAQ e-CPS: the questions the login pages point to (the phone's clock, suspension)."""
+    return render(request, "accounts/ecps_faq.html")
 
 
 @login_not_required
@@ -230,11 +246,14 @@ def admin_login(request: HttpRequest) -> HttpResponse:
         )
         is_admin = user is not None and user.is_staff and not user.is_professional
         device = services.ecps_device_for(user) if is_admin else None
-        if device is not None and services.ecps_check_code(device=device, token=form.cleaned_data["token"]):
+        if device is None:
+            _trace_failure(request, user, f"administration ({form.cleaned_data['username'][:50]})")
+        elif services.ecps_code_check(
+            request=request, device=device, token=form.cleaned_data["token"], purpose="administration"
+        ).ok:  # a wrong code is traced (and counted) by the check
             services.session_open(request, user=user, device=device)
             request.session[services.SESSION_ADMIN_LOGIN] = True
             return redirect(_next_url(request, default="admin:index"))
-        _trace_failure(request, user, f"administration ({form.cleaned_data['username'][:50]})")
         form.add_error(None, "Identifiant, mot de passe ou code incorrect.")
     return render(request, "accounts/admin_login.html", {"form": form})
 
@@ -275,7 +294,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "practices": user.practices.select_related("establishment", "practice_setting"),
         "ecps_device": services.ecps_device_for(user),
         "remembered_rpps": request.COOKIES.get(REMEMBERED_RPPS_COOKIE, ""),
-        "ecps_no_contact": ECPS_NO_CONTACT,
+        "ecps_no_contact": ecps_no_contact_message(user),
+        "account_events": import_string(settings.DMP_ACCOUNT_HISTORY)(user=user, limit=ACCOUNT_EVENTS_SHOWN),
     }
     return render(request, "accounts/settings.html", context)
 
@@ -290,16 +310,21 @@ def forget_rpps(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@sudo.require_sudo_mode()
 def ecps_activate(request: HttpRequest) -> HttpResponse:
-    """Activate (or replace) the e-CPS app: scan the QR code, then type its first code."""
+    """Activate (or replace) the e-CPS app: scan the QR code, then type its first code.
+
+    Sudo mode: an open session alone must not enrol a device (accounts.sudo)."""
     user = request.user
     if not user.can_activate_ecps:
-        messages.error(request, ECPS_NO_CONTACT)
+        messages.error(request, ecps_no_contact_message(user))
         return redirect("accounts:settings")
     device = services.ecps_activation_start(user=user)
     form = OTPCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        confirmed = services.ecps_activation_confirm(user=user, token=form.cleaned_data["token"])
+        confirmed, check = services.ecps_activation_confirm(
+            request=request, user=user, token=form.cleaned_data["token"]
+        )
         if confirmed is not None:
             if not isinstance(request.user.otp_device, CPSCard):
                 django_otp.login(request, confirmed)  # the replaced app verified this session
@@ -307,8 +332,7 @@ def ecps_activate(request: HttpRequest) -> HttpResponse:
                 request, "L'application e-CPS est activée : vous pouvez vous identifier avec elle."
             )
             return redirect("accounts:settings")
-        device.refresh_from_db()
-        form.add_error("token", _ecps_refusal_message(device))
+        form.add_error("token", code_refusal_message(check))
     return render(
         request,
         "accounts/ecps_activate.html",
@@ -319,3 +343,61 @@ def ecps_activate(request: HttpRequest) -> HttpResponse:
             "replacing": services.ecps_device_for(user) is not None,
         },
     )
+
+
+@require_POST
+@sudo.require_sudo_mode(card_only=True)
+def ecps_reactivate(request: HttpRequest) -> HttpResponse:
+    """Lift the e-CPS suspension, after a CPS-card proof (the suspended app cannot vouch)."""
+    if request.user.ecps_suspended_at is None:
+        return redirect("accounts:settings")
+    services.ecps_reactivate(request=request, user=request.user)
+    messages.success(request, "Votre application e-CPS est réactivée.")
+    return redirect("accounts:settings")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sudo_confirm(request: HttpRequest) -> HttpResponse:
+    """Confirm one's identity before a sensitive change: card PIN or current e-CPS code."""
+    user = request.user
+    card_only = request.GET.get("carte") == "1"
+    card = _sudo_card(request)
+    device = None if card_only or user.ecps_suspended_at else services.ecps_device_for(user)
+    posted = request.POST if request.method == "POST" else None
+    pin_form = SudoPINForm(posted if posted and "pin" in posted else None)
+    code_form = OTPCodeForm(posted if posted and "token" in posted else None)
+    if pin_form.is_bound and card is not None and pin_form.is_valid():
+        check = services.card_check_pin(
+            request=request, number=card.number, pin=pin_form.cleaned_data["pin"], purpose=SUDO_PURPOSE
+        )
+        if check.ok:
+            sudo.grant(request, card=True)
+            return redirect(_next_url(request, default="accounts:settings"))
+        pin_form.add_error("pin", card_refusal_message(check))
+    if code_form.is_bound and device is not None and code_form.is_valid():
+        check = services.ecps_code_check(
+            request=request, device=device, token=code_form.cleaned_data["token"], purpose=SUDO_PURPOSE
+        )
+        if check.ok:
+            sudo.grant(request, card=False)
+            return redirect(_next_url(request, default="accounts:settings"))
+        code_form.add_error("token", code_refusal_message(check))
+    return render(
+        request,
+        "accounts/sudo.html",
+        {
+            "pin_form": pin_form if card else None,
+            "code_form": code_form if device else None,
+            "card": card,
+            "card_only": card_only,
+            "minutes": sudo.SUDO_SECONDS // 60,
+        },
+    )
+
+
+def _sudo_card(request: HttpRequest) -> CPSCard | None:
+    """The card whose PIN confirms: the one that verified this session, else the professional's."""
+    if isinstance(request.user.otp_device, CPSCard) and not request.user.otp_device.is_blocked:
+        return request.user.otp_device
+    return CPSCard.objects.filter(user=request.user, confirmed=True).order_by("pk").first()

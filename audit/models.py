@@ -74,6 +74,9 @@ class Action(models.TextChoices):
     HABILITATIONS_IMPORTED = "habilitations_imported", "a importé la matrice d'habilitation"
     # The professional's own account (accounts/open_sessions.py).
     SESSION_ENDED = "session_ended", "a mis fin à une autre de ses sessions"
+    ECPS_ACTIVATED = "ecps_activated", "a activé une application e-CPS"
+    ECPS_SUSPENDED = "ecps_suspended", "a suspendu l'application e-CPS"
+    ECPS_REACTIVATED = "ecps_reactivated", "a réactivé l'application e-CPS"
 
 
 # Actions whose sentence ends with their details: whom a block names, which stay, which cell.

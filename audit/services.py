@@ -116,19 +116,38 @@ _SESSION_ACTIONS = {
     "login_failed": Action.LOGIN_FAILED,
     "logout": Action.LOGOUT,
     "session_ended": Action.SESSION_ENDED,
+    "ecps_activated": Action.ECPS_ACTIVATED,
+    "ecps_suspended": Action.ECPS_SUSPENDED,
+    "ecps_reactivated": Action.ECPS_REACTIVATED,
 }
 
 
 def record_session_event(*, request: HttpRequest, event: str, user: User | None, label: str = "") -> Trace:
     """settings.DMP_SESSION_RECORDER: logins, failed logins and logouts (no patient).
 
+    Also the e-CPS events of the professional's account (activated, suspended, reactivated):
+    they go to the professional's own chain; the portal, not the professional, suspends.
     `label` says how (card, e-CPS, administration); a failed login by an unknown card has no
     actor and goes to the "system" chain. Never a PIN, a code or a password.
     """
-    return record(
-        actor=user,
-        action=_SESSION_ACTIONS[event],
-        details=label[:500],
-        actor_label="" if user is not None else "Inconnu",
-        request=request,
+    action = _SESSION_ACTIONS[event]
+    if user is None:
+        actor_label = "Inconnu"
+    elif action == Action.ECPS_SUSPENDED:
+        actor_label = "Système"
+    else:
+        actor_label = ""
+    return record(actor=user, action=action, details=label[:500], actor_label=actor_label, request=request)
+
+
+ACCOUNT_ACTIONS = [action for action in _SESSION_ACTIONS.values() if action != Action.LOGOUT]
+
+
+def account_history(*, user: User, limit: int) -> list[Trace]:
+    """settings.DMP_ACCOUNT_HISTORY: the last logins, failed logins and e-CPS events of a
+    professional, for their PARAMÉTRAGES page (one indexed query on their own chain)."""
+    return list(
+        Trace.objects.filter(chain=chain_for(patient=None, actor=user), action__in=ACCOUNT_ACTIONS)
+        .order_by("-seq")
+        .only("created_at", "action", "details", "actor_label")[:limit]
     )

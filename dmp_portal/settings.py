@@ -200,6 +200,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 # Who traces logins, failed logins and logouts (accounts may not import audit: DESIGN.md §2).
 DMP_SESSION_RECORDER = "audit.services.record_session_event"
+# Wrong card PINs and e-CPS codes accepted from one client address (accounts.limits): per
+# hour and per day. Raise them for a training room behind a single address.
+DMP_LOGIN_FAILURES_PER_ADDRESS_HOUR = env_int("DMP_LOGIN_FAILURES_PER_ADDRESS_HOUR", 30)
+DMP_LOGIN_FAILURES_PER_ADDRESS_DAY = env_int("DMP_LOGIN_FAILURES_PER_ADDRESS_DAY", 100)
+# Who lists a professional's own account events (logins, e-CPS) on PARAMÉTRAGES (same reason).
+DMP_ACCOUNT_HISTORY = "audit.services.account_history"
 LOGIN_REDIRECT_URL = "patients:my_patients"
 
 # Sessions: an idle professional is logged out after DMP_SESSION_IDLE_MINUTES (15 by

@@ -3,14 +3,17 @@
 import html
 import time
 
-from django.test import Client
+from django.contrib.sessions.backends.db import SessionStore
+from django.http import HttpRequest
+from django.test import Client, RequestFactory
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 
-from accounts.models import OpenSession
+from accounts.models import CPSCard, OpenSession
 from accounts.open_sessions import SESSION_LISTED_AT, key_hash, login_method
 from accounts.services import SESSION_LAST_SEEN_AT, SESSION_STARTED_AT
+from accounts.sudo import SESSION_SUDO_AT, SESSION_SUDO_BY_CARD
 
 
 def text(response) -> str:
@@ -31,13 +34,16 @@ def code_for(device, *, offset_steps: int = 0) -> str:
 
 
 def login_verified(client: Client, user, device) -> Client:
-    """Log `client` in as `user`, verified by `device`, as the login views would."""
+    """Log `client` in as `user`, verified by `device`, as the login views would (the login
+    is also a fresh proof for sudo mode, for 5 minutes)."""
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[SESSION_STARTED_AT] = time.time()
     session[SESSION_LAST_SEEN_AT] = time.time()
     session[SESSION_LISTED_AT] = time.time()
+    session[SESSION_SUDO_AT] = time.time()
+    session[SESSION_SUDO_BY_CARD] = isinstance(device, CPSCard)
     session.save()
     now = timezone.now()
     OpenSession.objects.create(
@@ -48,3 +54,15 @@ def login_verified(client: Client, user, device) -> Client:
         last_seen_at=now,
     )
     return client
+
+
+def client_request(address: str = "203.0.113.7") -> HttpRequest:
+    """A POST from a client at `address` with an empty session, for calling services directly."""
+    request = RequestFactory().post("/", REMOTE_ADDR=address)
+    request.session = SessionStore()
+    return request
+
+
+def wrong_code(device) -> str:
+    """A code the device will refuse: the one of five minutes ago (outside the drift tolerance)."""
+    return code_for(device, offset_steps=10)

@@ -28,6 +28,7 @@ from accounts.models import (
     Profession,
     User,
 )
+from accounts.services import ecps_counters_reset
 from audit.models import Trace
 from documents.models import Document, Vaccination
 from patients.ins import with_key
@@ -577,8 +578,10 @@ def _seed_professional(item: DemoProfessional) -> DemoLogin:
             "mssante_address": item.mssante,
             "is_demo": True,
             "is_active": True,
+            "ecps_suspended_at": None,
         },
     )
+    ecps_counters_reset(user)
     user.set_unusable_password()
     setting = PracticeSetting.objects.get(code=item.practice_setting)
     practice, _ = Practice.objects.update_or_create(

@@ -1,13 +1,14 @@
 """Connexion par carte CPS: card number + 4-digit PIN, three wrong PINs block the card."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts import services
 from accounts.models import CPSCard
 from tests.factories import DEFAULT_PIN
-from tests.helpers import text
+from tests.helpers import client_request, text
 
 URL = reverse("accounts:login_cps")
 
@@ -101,7 +102,6 @@ def test_the_pin_is_stored_hashed(alice_card):
 @pytest.mark.parametrize(
     ("number", "pin", "message"),
     [
-        ("9999999999", DEFAULT_PIN, "Carte non reconnue"),
         ("27000", DEFAULT_PIN, "Le numéro de carte compte 10 chiffres."),
         ("2700000001", "12", "Le code porteur compte 4 chiffres."),
         ("2700000001", "abcd", "Le code porteur compte 4 chiffres."),
@@ -142,6 +142,46 @@ def test_blocking_the_card_ends_the_sessions_it_opened(client, alice_card):
     assert client.get(reverse("patients:my_patients")).status_code == 200
 
     for pin in ("0000", "1111", "2222"):
-        services.card_check_pin(number=alice_card.number, pin=pin)
+        services.card_check_pin(request=client_request(), number=alice_card.number, pin=pin)
 
     assert client.get(reverse("patients:my_patients")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_unknown_card_answers_exactly_as_a_real_card_with_a_wrong_pin(client, alice_card):
+    """ "Carte non reconnue" would tell a stranger which card numbers exist."""
+    stranger = Client(REMOTE_ADDR="198.51.100.9")
+    pages = {}
+    for number, browser in (("2799999999", client), (alice_card.number, stranger)):
+        pages[number] = [
+            _message(_post(browser, number=number, pin=pin)) for pin in ("0000", "1111", "2222", "3333")
+        ]
+
+    assert pages["2799999999"] == pages[alice_card.number]
+    assert pages["2799999999"] == [
+        "Code porteur erroné. Il vous reste 2 essais avant le blocage de la carte.",
+        "Code porteur erroné. Il vous reste 1 essai avant le blocage de la carte.",
+        "Carte bloquée : trois codes porteurs erronés ont été saisis. "
+        "Contactez votre administrateur pour la faire débloquer.",
+        "Carte bloquée : trois codes porteurs erronés ont été saisis. "
+        "Contactez votre administrateur pour la faire débloquer.",
+    ]
+
+
+@pytest.mark.django_db
+def test_an_unknown_card_counts_against_the_client(client):
+    for n in range(5):
+        _post(client, number=f"279999999{n}", pin="0000")
+        _post(client, number=f"279999999{n}", pin="1111")
+
+    refused = _post(client, number="2799999995", pin="0000")
+
+    assert "Trop de codes erronés ont été saisis depuis ce poste" in text(refused)
+
+
+def _message(response) -> str:
+    page = text(response)
+    start = (
+        page.index("Code porteur erroné") if "Code porteur erroné" in page else page.index("Carte bloquée")
+    )
+    return page[start : page.index("</", start)].strip()
