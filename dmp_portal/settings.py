@@ -172,6 +172,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 # Who traces logins, failed logins and logouts (accounts may not import audit: DESIGN.md §2).
 DMP_SESSION_RECORDER = "audit.services.record_session_event"
+# Which traced documents a history reader may see (patients may not import documents).
+DMP_HISTORY_DOCUMENT_DECIDER = "documents.history.visible_document_codes"
 LOGIN_REDIRECT_URL = "patients:my_patients"
 
 # Sessions: an idle professional is logged out after DMP_SESSION_IDLE_MINUTES (15 by
