@@ -104,8 +104,9 @@ DMP_PAGE = PORTAL | {
     "outsider": TO_AUTHORIZATION,
     "opposed": TO_AUTHORIZATION,
 }
+# The authorization page: for whoever must declare; the others are sent on or refused.
+DECLARING = PORTAL | {"outsider": OK, "opposed": OK, "blocked": REFUSED, "closed": REFUSED}
 NOBODY: dict[str, Answer] = {}
-PROFESSIONALS_ONLY = PORTAL  # a write the middleware lets through only for professionals
 
 
 @dataclass(frozen=True)
@@ -143,15 +144,7 @@ MATRIX: dict[str, Row] = {
     "patients:vitale_card": Row(get=(OK, PORTAL), post=(NOT_FOUND, PORTAL), args="card"),
     "patients:open": Row(get=(to("patients:summary"), DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "patients:authorization": Row(
-        get=(
-            to("patients:open"),
-            PORTAL | {"outsider": OK, "opposed": OK, "blocked": REFUSED, "closed": REFUSED},
-        ),
-        post=(
-            to("patients:open"),
-            PORTAL | {"outsider": OK, "opposed": OK, "blocked": REFUSED, "closed": REFUSED},
-        ),
-        args="patient",
+        get=(to("patients:open"), DECLARING), post=(to("patients:open"), DECLARING), args="patient"
     ),
     "patients:summary": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "patients:information": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
