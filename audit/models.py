@@ -98,6 +98,20 @@ DETAILED_ACTIONS = frozenset(
 )
 
 
+# The same actions told without naming the document, for a reader who may not see it
+# (documents/history.py decides who may).
+UNNAMED_DOCUMENT_SENTENCES = {
+    Action.DOCUMENT_VIEWED: "a consulté un document",
+    Action.DOCUMENT_ADDED: "a ajouté un document",
+    Action.DOCUMENT_MASKED: "a masqué un document",
+    Action.DOCUMENT_UNMASKED: "a démasqué un document",
+    Action.DOCUMENT_ARCHIVED: "a archivé un document",
+    Action.DOCUMENT_DELETED: "a supprimé un document",
+    Action.DOCUMENT_CONFIDENTIALITY_CHANGED: "a modifié la confidentialité d'un document",
+    Action.ADMIN_DOCUMENT_VIEWED: "a consulté depuis l'administration un document",
+}
+
+
 class Trace(models.Model):
     """One action, never updated, never deleted (database triggers: audit/triggers.py)."""
 
@@ -155,6 +169,18 @@ class Trace(models.Model):
         if self.document_title:
             return f"{label} « {self.document_title} »"
         return label
+
+    @property
+    def is_about_a_document(self) -> bool:
+        return self.document_code is not None or bool(self.document_title)
+
+    @property
+    def sentence_without_title(self) -> str:
+        """The "Action réalisée" column for a reader who may not see the document: "a consulté un
+        document", no title."""
+        if not self.is_about_a_document:
+            return self.sentence
+        return UNNAMED_DOCUMENT_SENTENCES.get(self.action, self.get_action_display())
 
     def payload(self) -> bytes:
         """What the seal covers: the predecessor's seal and every field the patient could rely

@@ -206,6 +206,8 @@ DMP_LOGIN_FAILURES_PER_ADDRESS_HOUR = env_int("DMP_LOGIN_FAILURES_PER_ADDRESS_HO
 DMP_LOGIN_FAILURES_PER_ADDRESS_DAY = env_int("DMP_LOGIN_FAILURES_PER_ADDRESS_DAY", 100)
 # Who lists a professional's own account events (logins, e-CPS) on PARAMÉTRAGES (same reason).
 DMP_ACCOUNT_HISTORY = "audit.services.account_history"
+# Which traced documents a history reader may see (patients may not import documents).
+DMP_HISTORY_DOCUMENT_DECIDER = "documents.history.visible_document_codes"
 LOGIN_REDIRECT_URL = "patients:my_patients"
 
 # Sessions: an idle professional is logged out after DMP_SESSION_IDLE_MINUTES (15 by

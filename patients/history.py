@@ -1,14 +1,27 @@
-"""Historique des accès: the patient's traces, most recent first; consulting them is traced."""
+"""Historique des accès: the patient's traces, most recent first; consulting them is traced.
 
+A trace about a document names it only to a reader who may see that document now (a title can
+name a diagnosis): `history_rows` asks documents' `visible_to` once per page, for the page's
+document codes, and tells the other traces as "a consulté un document". patients may not import
+documents (DESIGN.md §2: patients ← documents), so the decision is injected: the project names it
+in settings.DMP_HISTORY_DOCUMENT_DECIDER (documents.history.visible_document_codes), as it names
+audit's session recorder for accounts. Deny by default: without a decider, no title is shown.
+"""
+
+import uuid
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 
 from audit.models import Action, Trace
@@ -20,6 +33,41 @@ from patients.views import dmp_view
 
 # "Seules les traces les plus récentes sont affichées dans cet écran": one page, older ones behind.
 TRACES_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of a history as this reader may read it."""
+
+    trace: Trace
+    sentence: str
+
+
+def history_rows(
+    traces: Iterable[Trace], viewer: object, patient: Patient, *, decision: access.Decision | None = None
+) -> list[HistoryRow]:
+    """The traces as `viewer` (a professional, or later the patient or a legal representative, as
+    `visible_to` takes them) may read them: a document's title only if they may see it now.
+
+    Guarantees: one call of the decider for the whole page, whatever the number of traces (one
+    query); a trace whose document cannot be checked (no code) never shows its title."""
+    traces = list(traces)
+    codes = {trace.document_code for trace in traces if trace.document_code is not None}
+    visible = _visible_document_codes(viewer, patient, codes, decision)
+    return [
+        HistoryRow(trace, trace.sentence if trace.document_code in visible else trace.sentence_without_title)
+        for trace in traces
+    ]
+
+
+def _visible_document_codes(
+    viewer: object, patient: Patient, codes: Collection[uuid.UUID], decision: access.Decision | None
+) -> frozenset[uuid.UUID]:
+    """The decider named in settings (documents.history.visible_document_codes): one query."""
+    path = getattr(settings, "DMP_HISTORY_DOCUMENT_DECIDER", "")
+    if not codes or not path:
+        return frozenset()
+    return import_string(path)(viewer, patient, codes, decision=decision)
 
 
 class PeriodForm(forms.Form):
@@ -53,11 +101,13 @@ def history(request: HttpRequest, patient: Patient, decision: access.Decision) -
         if period.is_valid():
             traces = _within(traces, period.cleaned_data)
         page = _page(request, traces.order_by("-created_at", "-pk"))
+        rows = history_rows(page, request.user, patient, decision=decision)
     context = {
         "patient": patient,
         "decision": decision,
         "tab": "history",
         "page": page,
+        "rows": rows,
         "counts": counts,
         "mine": mine,
         "period": period,
@@ -77,5 +127,6 @@ def _within(traces: QuerySet[Trace], period: dict) -> QuerySet[Trace]:
 
 def _page(request: HttpRequest, traces: QuerySet[Trace]) -> Page:
     return Paginator(
-        traces.only("created_at", "actor_label", "action", "details", "document_title"), TRACES_PER_PAGE
+        traces.only("created_at", "actor_label", "action", "details", "document_code", "document_title"),
+        TRACES_PER_PAGE,
     ).get_page(request.GET.get("page"))

@@ -24,7 +24,7 @@ def opened(alice_client):
 
 
 def _lines(response) -> list[str]:
-    return [trace.sentence for trace in response.context["page"]]
+    return [row.sentence for row in response.context["rows"]]
 
 
 @pytest.mark.django_db
