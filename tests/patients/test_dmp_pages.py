@@ -1,5 +1,6 @@
 """The DMP pages ask patients.access: no decision, no page; declarations and withdrawal."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -100,19 +101,60 @@ def test_emergency_without_reason_is_refused_and_records_nothing(alice_client, p
     assert not Trace.objects.exists()
 
 
+def _input(page: str, name: str, value: str | None = None) -> str:
+    """The HTML tag of the form control `name` (with this `value`, for a radio button)."""
+    tag = "textarea" if name == "reason" else "input"
+    value_attr = f' value="{value}"' if value is not None else ""
+    found = re.search(rf'<{tag}[^>]*name="{name}"{value_attr}[^>]*>', page)
+    assert found, (name, value)
+    return found.group(0)
+
+
+OPPOSITION = "s'est opposé à l'accès en urgence"
+
+
 @pytest.mark.django_db
-def test_emergency_is_refused_when_the_patient_opposed_it(alice_client):
+def test_when_the_patient_opposed_emergency_access_only_consent_can_be_chosen(alice_client):
     patient = PatientFactory(emergency_samu_allowed=False, emergency_others_allowed=False)
+
     page = text(alice_client.get(reverse("patients:authorization", args=[patient.code])))
-    assert "s'est opposé à l'accès en urgence" in page
+
+    assert page.count(OPPOSITION) == 1
+    assert " disabled" in _input(page, "declaration", "emergency")
+    assert 'aria-describedby="opposition-acces-urgence"' in _input(page, "declaration", "emergency")
+    assert 'id="opposition-acces-urgence"' in page
+    assert " disabled" not in _input(page, "declaration", "consent")
+    assert " disabled" in _input(page, "reason")
+
+
+@pytest.mark.django_db
+def test_a_forced_emergency_declaration_against_the_opposition_is_refused_and_said_once(alice_client):
+    patient = PatientFactory(emergency_samu_allowed=False, emergency_others_allowed=False)
 
     response = alice_client.post(
         reverse("patients:authorization", args=[patient.code]),
         {"declaration": "emergency", "reason": "Urgence vitale"},
     )
 
-    assert "Le patient s'est opposé à l'accès en urgence à son DMP." in text(response)
+    page = text(response)
+    assert response.status_code == 200
+    assert page.count(OPPOSITION) == 1
+    assert " disabled" in _input(page, "declaration", "emergency")
     assert not Authorization.objects.exists()
+    assert not Trace.objects.exists()
+    declared = alice_client.post(
+        reverse("patients:authorization", args=[patient.code]), {"declaration": "consent"}
+    )
+    assert declared["Location"] == reverse("patients:open", args=[patient.code])  # consent still works
+
+
+@pytest.mark.django_db
+def test_without_opposition_the_emergency_choice_is_open(alice_client, patient):
+    page = text(alice_client.get(reverse("patients:authorization", args=[patient.code])))
+
+    assert OPPOSITION not in page
+    assert " disabled" not in _input(page, "declaration", "emergency")
+    assert " disabled" not in _input(page, "reason")
 
 
 @pytest.mark.django_db
