@@ -73,11 +73,18 @@ def test_declaring_consent_opens_the_record_and_traces_both_steps(alice_client, 
     assert actions == [Action.AUTHORIZATION_DECLARED, Action.RECORD_OPENED]
 
 
+def _lands_on(response, name: str, patient) -> bool:
+    """The page shown at the end of the redirects is `name` (not the authorization page)."""
+    final = response.redirect_chain[-1][0] if response.redirect_chain else response.request["PATH_INFO"]
+    return response.status_code == 200 and final == reverse(name, args=[patient.code])
+
+
 @pytest.mark.django_db
 def test_browsing_the_tabs_does_not_trace_the_opening_again(alice_client, patient):
     _declare_consent(alice_client, patient)
     for name in ["patients:open", *TABS, *TABS]:
-        assert alice_client.get(reverse(name, args=[patient.code]), follow=True).status_code == 200
+        landing = "patients:summary" if name == "patients:open" else name
+        assert _lands_on(alice_client.get(reverse(name, args=[patient.code]), follow=True), landing, patient)
 
     assert Trace.objects.filter(patient=patient, action=Action.RECORD_OPENED).count() == 1
 
@@ -165,7 +172,8 @@ def test_emergency_access_is_traced_with_its_reason_and_ends_by_itself(alice_cli
     )
 
     summary = alice_client.get(reverse("patients:open", args=[patient.code]), follow=True)
-    assert "Accès en urgence" in text(summary)
+    assert _lands_on(summary, "patients:summary", patient)
+    assert "Accès en urgence (bris de glace)" in text(summary)
     trace = Trace.objects.get(action=Action.EMERGENCY_ACCESS)
     assert (
         trace.sentence == "a accédé au DMP en mode bris de glace (motif : Patient inconscient aux urgences)"
@@ -183,7 +191,7 @@ def test_a_care_team_member_opens_without_declaring(alice_client, alice, patient
 
     response = alice_client.get(reverse("patients:open", args=[patient.code]), follow=True)
 
-    assert response.status_code == 200
+    assert _lands_on(response, "patients:summary", patient)
     assert "Membre de l'équipe de soins" in text(response)
     assert not Authorization.objects.exists()
 
@@ -209,7 +217,11 @@ def test_the_attending_physician_is_in_the_care_team(client, patient):
     patient.dmp_attending_physicians.add(doctor)
     login_verified(client, doctor, CPSCardFactory(user=doctor))
 
-    assert client.get(reverse("patients:open", args=[patient.code]), follow=True).status_code == 200
+    response = client.get(reverse("patients:open", args=[patient.code]), follow=True)
+
+    assert _lands_on(response, "patients:summary", patient)
+    assert "Membre de l'équipe de soins (consentement présumé)" in text(response)
+    assert not Authorization.objects.exists()
 
 
 @pytest.mark.django_db
