@@ -53,9 +53,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# The demo portal: DEBUG on, demo pages on, an SQLite file beside the code.
-run: export DJANGO_DEBUG ?= True
-run: export DMP_DEMO_MODE ?= True
+# The demo portal: demo mode on (demo pages and accounts, plain HTTP on this machine, static files
+# served by WhiteNoise), DEBUG off (French error pages, never Django's debug page), an SQLite file
+# beside the code.
+run: export DJANGO_DEBUG = False
+run: export DMP_DEMO_MODE = True
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo

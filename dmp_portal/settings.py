@@ -100,8 +100,19 @@ def env_keyring(name: str) -> dict[str, bytes]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# Demo pages (the e-CPS simulator) and demo accounts: on with DEBUG unless said otherwise.
-DMP_DEMO_MODE = env_bool("DMP_DEMO_MODE", DEBUG)
+# The workshop demo (`make run`): demo pages (the e-CPS simulator) and demo accounts whose secrets
+# are published, served over plain HTTP on this machine. Never with DEBUG: a trainer in a room of
+# 40 must see the French error pages, not Django's debug page listing every URL and setting.
+DMP_DEMO_MODE = env_bool("DMP_DEMO_MODE", False)
+if DEBUG and DMP_DEMO_MODE:
+    raise ImproperlyConfigured(
+        "DMP_DEMO_MODE=True refuses DJANGO_DEBUG=True: the demo shows the French error pages, "
+        "never Django's debug page."
+    )
+# Served over plain HTTP on this machine (a developer's DEBUG, or the demo): the defaults below
+# then allow loopback hosts, skip HTTPS redirects, HSTS and secure cookies, and serve static files
+# from the source folders (no collectstatic), mail going to the console.
+LOCAL_HTTP = DEBUG or DMP_DEMO_MODE
 
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -109,7 +120,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) is required.")
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if LOCAL_HTTP else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -140,6 +151,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "dmp_portal.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
@@ -229,7 +241,7 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # HTTPS: on by default outside DEBUG; DJANGO_SECURE_SSL_REDIRECT=False only behind a
 # proxy that already redirects (or for plain-HTTP tests on loopback).
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not LOCAL_HTTP)
 # The load balancer probes the health check over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
@@ -250,11 +262,11 @@ def env_networks(name: str) -> list[str]:
 # The reverse proxies whose X-Forwarded-For is believed (accounts.client_address): empty by
 # default, so the client address is REMOTE_ADDR. Behind the README's proxy: 127.0.0.1,::1.
 DMP_TRUSTED_PROXIES = env_networks("DMP_TRUSTED_PROXIES")
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not LOCAL_HTTP)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Secure cookies carry the __Host- prefix: the browser then accepts them only if Secure, with
 # Path=/ and no Domain, so a sibling subdomain or a plain-HTTP page can neither set nor shadow
-# them. The plain-HTTP demo (DEBUG) cannot have Secure cookies, so it keeps unprefixed names.
+# them. Plain local HTTP (DEBUG or the demo) cannot have Secure cookies: unprefixed names there.
 _COOKIE_PREFIX = "__Host-" if SESSION_COOKIE_SECURE else ""
 SESSION_COOKIE_NAME = f"{_COOKIE_PREFIX}dmp_session"
 CSRF_COOKIE_NAME = f"{_COOKIE_PREFIX}csrftoken"
@@ -262,9 +274,9 @@ SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
 SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
-SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if LOCAL_HTTP else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL_HTTP
+SECURE_HSTS_PRELOAD = not LOCAL_HTTP
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -304,19 +316,23 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("DJANGO_PLAIN_STATIC", False)
+            if LOCAL_HTTP or env_bool("DJANGO_PLAIN_STATIC", False)
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 
+# WhiteNoise serves static files from the source folders without collectstatic (it does by
+# default only with DEBUG).
+WHITENOISE_USE_FINDERS = LOCAL_HTTP
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Email (Django 6.1 MAILERS). Without DJANGO_EMAIL_HOST, DEBUG prints mail to the console.
+# Email (Django 6.1 MAILERS). Without DJANGO_EMAIL_HOST, DEBUG and the demo print mail to the console.
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Mon espace santé <ne-pas-repondre@dmp.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if os.environ.get("DJANGO_EMAIL_HOST") or not DEBUG:
+if os.environ.get("DJANGO_EMAIL_HOST") or not LOCAL_HTTP:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from patients.models import AuthorizationKind
@@ -30,16 +32,38 @@ class FrenchDateField(forms.DateField):
             raise forms.ValidationError("Saisissez une date entre 1900 et 9999.", code="out_of_range")
 
 
+class _RadioSelectWithDisabledChoices(forms.RadioSelect):
+    """Radio buttons of which some are shown but cannot be chosen (`disabled_values`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.disabled_values: set[str] = set()
+        self.disabled_description = ""  # id of the element that says why
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):  # type: ignore[no-untyped-def]
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.disabled_values:
+            option["attrs"]["disabled"] = True
+            if self.disabled_description:
+                option["attrs"]["aria-describedby"] = self.disabled_description
+        return option
+
+
+# The element of the authorization page that announces the patient's opposition.
+EMERGENCY_OPPOSED_NOTICE_ID = "opposition-acces-urgence"
+
+
 class AuthorizationForm(forms.Form):
     """The two declarations of the "Autorisation d'accès" page, in dmp.fr's words.
 
     Whether a declaration is accepted (reason given, patient's opposition) is patients.access's
-    decision, not this form's.
+    decision, not this form's: when the patient opposed emergency access, the form only shows the
+    emergency choice (and its reason) disabled, and a forced submission is refused by the decision.
     """
 
     declaration = forms.ChoiceField(
         label="Déclaration",
-        widget=forms.RadioSelect,
+        widget=_RadioSelectWithDisabledChoices,
         choices=[
             (
                 AuthorizationKind.CONSENT,
@@ -56,3 +80,12 @@ class AuthorizationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Obligatoire pour un accès en urgence ; le patient en est informé.",
     )
+
+    def __init__(self, *args: Any, emergency_opposed: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if emergency_opposed:
+            widget = self.fields["declaration"].widget
+            widget.disabled_values = {AuthorizationKind.EMERGENCY}
+            widget.disabled_description = EMERGENCY_OPPOSED_NOTICE_ID
+            self.fields["reason"].disabled = True
+            self.fields["reason"].help_text = ""

@@ -16,7 +16,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -372,7 +372,8 @@ def _birth_filter(criteria: SearchCriteria, *, today: date) -> Q:
     """Birth-date bounds from the birth criterion and the age criterion (both apply if given).
 
     An exact date searches its whole year: a slip in the day or month still finds the patient,
-    with fewer points (see `relevance()`).
+    with fewer points (see `relevance()`), as long as the year's homonyms fit in the list
+    (`search_patients()` then keeps the exact date only).
     """
     condition = Q()
     if criteria.birth:
@@ -407,7 +408,18 @@ def candidates(criteria: SearchCriteria, *, today: date) -> QuerySet[Patient]:
     )
     if criteria.department:
         queryset = queryset.filter(birth_place_cog__startswith=criteria.department)
+    if exact := _exact_birth_date(criteria):
+        # The exact date's patients first, so that the first MAX_RESULTS + 1 rows hold them all
+        # whenever they fit in the list (see `search_patients()`).
+        return queryset.order_by(Case(When(birth_date=exact, then=0), default=1))
     return queryset.order_by()  # ranked in Python: at most MAX_RESULTS rows
+
+
+def _exact_birth_date(criteria: SearchCriteria) -> date | None:
+    """The birth date typed as JJ/MM/AAAA, if it was."""
+    if criteria.birth and criteria.birth.precision is Precision.DATE:
+        return criteria.birth.start
+    return None
 
 
 def _birth_points(criteria: SearchCriteria, patient: Patient) -> int:
@@ -448,9 +460,15 @@ def relevance(criteria: SearchCriteria, patient: Patient) -> int:
 def search_patients(criteria: SearchCriteria, *, today: date) -> SearchResult:
     """Patients matching `criteria`, best first then by name; `too_many` past MAX_RESULTS.
 
+    An exact birth date narrows: when its year gives more than MAX_RESULTS homonyms, only the
+    patients born that very day are kept (21 MARTIN MARIE born in January 1980: 05/01/1980
+    finds the one born that day), and `too_many` only if they are still too many.
     One query, fetching at most MAX_RESULTS + 1 rows whatever the number of homonyms.
     """
     patients = list(candidates(criteria, today=today)[: MAX_RESULTS + 1])
+    if len(patients) > MAX_RESULTS and (exact := _exact_birth_date(criteria)):
+        # candidates() put that day's patients first: if they fit, they are all in these rows.
+        patients = [patient for patient in patients if patient.birth_date == exact]
     if len(patients) > MAX_RESULTS:
         return SearchResult(matches=[], too_many=True)
     matches = [Match(patient, relevance(criteria, patient), patient.age(today)) for patient in patients]

@@ -1,14 +1,13 @@
 """Sélection du patient without the Carte Vitale: "Rechercher un patient" and "Accès par matricule INS".
 
-Both take the patient's identity by POST, never in the URL (URLs end up in server and proxy logs),
-and their pages are never cached (shared workstations). The search and its trace are one
-transaction (patients/search.py).
+Both take the patient's identity by POST, never in the URL (URLs end up in server and proxy logs).
+Their pages, like every signed-in page, are never stored (dmp_portal.middleware). The search and
+its trace are one transaction (patients/search.py).
 """
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from patients.search import (
@@ -22,7 +21,6 @@ from patients.search import (
 )
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
     """GET: the empty criteria. POST: the criteria checked, then the matching patients (or why none)."""
@@ -48,10 +46,12 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "patients/search.html", context)
 
 
-@never_cache
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def search_ins(request: HttpRequest) -> HttpResponse:
-    """The DMP of the patient with this INS matricule; else the form again with the reason, in French."""
+    """POST: the DMP of the patient with this INS matricule; else the form again with the reason,
+    in French. GET (the page's address typed again, or reloaded): the empty form, nothing searched."""
+    if request.method == "GET":
+        return render(request, "patients/search_ins.html", {"form": INSSearchForm()})
     form = INSSearchForm(request.POST)
     if form.is_valid():
         patient = ins_search(

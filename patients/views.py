@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from patients import access, services
-from patients.forms import AuthorizationForm
+from patients.forms import EMERGENCY_OPPOSED_NOTICE_ID, AuthorizationForm
 from patients.models import Authorization, CareStay, Patient, RecordAccess
 
 # Patients whose DMP this browser session has opened (and traced): later pages of the same
@@ -92,7 +92,10 @@ def authorization(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("patients:open", code=patient.code)
     if not decision.can_declare:
         return _refused(request, patient, decision)
-    form = AuthorizationForm(request.POST if request.method == "POST" else None)
+    emergency_opposed = access.emergency_opposed(facts)
+    form = AuthorizationForm(
+        request.POST if request.method == "POST" else None, emergency_opposed=emergency_opposed
+    )
     if request.method == "POST" and form.is_valid():
         declared = services.authorization_declare(
             professional=request.user,
@@ -103,8 +106,14 @@ def authorization(request: HttpRequest, code: str) -> HttpResponse:
         )
         if declared.allowed:
             return redirect("patients:open", code=patient.code)
-        form.add_error(None, declared.refusal.value)
-    context = {"patient": patient, "form": form, "emergency_opposed": access.emergency_opposed(facts)}
+        if not (emergency_opposed and declared.refusal is access.Refusal.EMERGENCY_OPPOSED):
+            form.add_error(None, declared.refusal.value)  # (the page announces the opposition already)
+    context = {
+        "patient": patient,
+        "form": form,
+        "emergency_opposed": emergency_opposed,
+        "opposition_notice_id": EMERGENCY_OPPOSED_NOTICE_ID,
+    }
     return render(request, "patients/authorization.html", context)
 
 

@@ -3,8 +3,9 @@
 Every identity here is invented. Numbers are fictive but well-formed (RPPS and FINESS carry a
 Luhn key, INS matricules a valid key and traits that agree with them), and the e-CPS secrets are
 derived from the RPPS so that README.md can document them. The demo patients exercise every
-access rule of the workshop (README.md, "Patients de démonstration"); their documents and
-carnets de vaccination are in workshop/demo_documents.py.
+access rule of the workshop (README.md, "Patients de démonstration"), and 25 homonyms show the
+identity search's "Plus de 20 patients" guard; their documents and carnets de vaccination are in
+workshop/demo_documents.py.
 """
 
 import hashlib
@@ -440,6 +441,42 @@ PATIENTS = [
 # The record with the slides' eleven documents (workshop/demo_documents.py, RICH_DOCUMENTS).
 RICH_RECORD = PATIENTS[0]
 
+# Birthplaces of the homonyms below (COG): prefectures and large towns of the Grand Est.
+_HOMONYM_BIRTHPLACES = [
+    "67482",
+    "57463",
+    "54395",
+    "51454",
+    "68224",
+    "68066",
+    "88160",
+    "10387",
+    "08105",
+    "52121",
+]
+HOMONYM_COUNT = 25
+
+
+def _homonym(day: int) -> DemoPatient:
+    return DemoPatient(
+        key=f"martin_marie_{day:02d}",
+        sex=Sex.F,
+        birth_name="MARTIN",
+        birth_first_names="Marie",
+        birth_date=date(1980, 1, day),
+        birth_place_cog=_HOMONYM_BIRTHPLACES[day % len(_HOMONYM_BIRTHPLACES)],
+        order=f"{914 + day}",
+        email_local_part=f"marie.martin.{day:02d}",
+        rule=f"Homonyme : une des {HOMONYM_COUNT} Marie MARTIN nées en janvier 1980",
+    )
+
+
+# More MARTIN MARIE than the search lists (patients/search.py, MAX_RESULTS): the search shows
+# "Plus de 20 patients… précisez votre recherche", and their exact birth date finds each one.
+HOMONYMS = [_homonym(day) for day in range(1, HOMONYM_COUNT + 1)]
+# Every patient seed_demo writes (and `seed_demo --reset` wipes).
+ALL_PATIENTS = [*PATIENTS, *HOMONYMS]
+
 VITALE_CARDS = [
     DemoVitaleCard("900000000001", "holtzinger"),
     DemoVitaleCard("900000000002", "fischbach_aurelie", beneficiaries=("fischbach_nathan", "fischbach_ines")),
@@ -535,7 +572,7 @@ def _reset_demo() -> None:
     """
     from workshop.demo_documents import delete_documents  # it imports this module's dataset
 
-    patients = Patient.objects.filter(ins__in=[item.ins for item in PATIENTS])
+    patients = Patient.objects.filter(ins__in=[item.ins for item in ALL_PATIENTS])
     delete_documents(patients)
     Authorization.objects.filter(patient__in=patients).delete()
     RecordAccess.objects.filter(patient__in=patients).delete()
@@ -668,11 +705,11 @@ def _seed_admin() -> DemoLogin:
 
 
 def _seed_patients() -> None:
-    by_key = {item.key: _seed_patient(item) for item in PATIENTS}
+    by_key = {item.key: _seed_patient(item) for item in ALL_PATIENTS}
     professionals = {
         user.rpps: user for user in User.objects.filter(rpps__in=[p.rpps for p in PROFESSIONALS])
     }
-    for item in PATIENTS:
+    for item in ALL_PATIENTS:
         patient = by_key[item.key]
         patient.dmp_attending_physicians.set(
             [professionals[rpps] for rpps in ATTENDING_PHYSICIANS.get(item.key, ())]

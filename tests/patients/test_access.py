@@ -7,7 +7,9 @@ import pytest
 
 from patients.access import (
     DECLARATION_VALIDITY,
+    EMERGENCY_DURATION,
     AccessFacts,
+    Decision,
     Mode,
     Refusal,
     decide,
@@ -93,6 +95,44 @@ def test_decision_table(case, expected):
 
 def test_declaration_validity_is_six_months():
     assert timedelta(days=181) <= DECLARATION_VALIDITY <= timedelta(days=184)
+
+
+@pytest.mark.parametrize(
+    ("since_last_access", "expected"),
+    [
+        (timedelta(days=183), Mode.CONSENT),  # six months (183 days) to the second: still valid
+        (timedelta(days=183, seconds=1), Refusal.NEEDS_DECLARATION),
+        (timedelta(days=182), Mode.CONSENT),
+        (timedelta(days=184), Refusal.NEEDS_DECLARATION),
+    ],
+)
+def test_the_six_month_bound_is_183_days_to_the_second(since_last_access, expected):
+    last = NOW - since_last_access
+    decision = decide(AccessFacts(NOW, True, True, False, False, False, last, last, None, True, True))
+
+    assert (decision.mode or decision.refusal) is expected
+
+
+@pytest.mark.parametrize(
+    ("until", "expected"),
+    [(NOW + timedelta(seconds=1), Mode.EMERGENCY), (NOW, Refusal.NEEDS_DECLARATION)],
+)
+def test_an_emergency_access_ends_at_its_end_time(until, expected):
+    decision = decide(AccessFacts(NOW, True, True, False, False, False, None, None, until, True, True))
+
+    assert (decision.mode or decision.refusal) is expected
+    assert decision.until == (until if expected is Mode.EMERGENCY else None)
+
+
+def test_an_emergency_access_lasts_24_hours():
+    assert timedelta(hours=24) == EMERGENCY_DURATION
+
+
+@pytest.mark.parametrize(
+    ("refusal", "can_declare"), [(refusal, refusal is Refusal.NEEDS_DECLARATION) for refusal in Refusal]
+)
+def test_only_the_missing_declaration_can_be_lifted_by_declaring(refusal, can_declare):
+    assert Decision(refusal=refusal).can_declare is can_declare
 
 
 @pytest.mark.parametrize(

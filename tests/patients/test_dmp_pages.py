@@ -1,5 +1,6 @@
 """The DMP pages ask patients.access: no decision, no page; declarations and withdrawal."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -72,11 +73,18 @@ def test_declaring_consent_opens_the_record_and_traces_both_steps(alice_client, 
     assert actions == [Action.AUTHORIZATION_DECLARED, Action.RECORD_OPENED]
 
 
+def _lands_on(response, name: str, patient) -> bool:
+    """The page shown at the end of the redirects is `name` (not the authorization page)."""
+    final = response.redirect_chain[-1][0] if response.redirect_chain else response.request["PATH_INFO"]
+    return response.status_code == 200 and final == reverse(name, args=[patient.code])
+
+
 @pytest.mark.django_db
 def test_browsing_the_tabs_does_not_trace_the_opening_again(alice_client, patient):
     _declare_consent(alice_client, patient)
     for name in ["patients:open", *TABS, *TABS]:
-        assert alice_client.get(reverse(name, args=[patient.code]), follow=True).status_code == 200
+        landing = "patients:summary" if name == "patients:open" else name
+        assert _lands_on(alice_client.get(reverse(name, args=[patient.code]), follow=True), landing, patient)
 
     assert Trace.objects.filter(patient=patient, action=Action.RECORD_OPENED).count() == 1
 
@@ -100,19 +108,60 @@ def test_emergency_without_reason_is_refused_and_records_nothing(alice_client, p
     assert not Trace.objects.exists()
 
 
+def _input(page: str, name: str, value: str | None = None) -> str:
+    """The HTML tag of the form control `name` (with this `value`, for a radio button)."""
+    tag = "textarea" if name == "reason" else "input"
+    value_attr = f' value="{value}"' if value is not None else ""
+    found = re.search(rf'<{tag}[^>]*name="{name}"{value_attr}[^>]*>', page)
+    assert found, (name, value)
+    return found.group(0)
+
+
+OPPOSITION = "s'est opposé à l'accès en urgence"
+
+
 @pytest.mark.django_db
-def test_emergency_is_refused_when_the_patient_opposed_it(alice_client):
+def test_when_the_patient_opposed_emergency_access_only_consent_can_be_chosen(alice_client):
     patient = PatientFactory(emergency_samu_allowed=False, emergency_others_allowed=False)
+
     page = text(alice_client.get(reverse("patients:authorization", args=[patient.code])))
-    assert "s'est opposé à l'accès en urgence" in page
+
+    assert page.count(OPPOSITION) == 1
+    assert " disabled" in _input(page, "declaration", "emergency")
+    assert 'aria-describedby="opposition-acces-urgence"' in _input(page, "declaration", "emergency")
+    assert 'id="opposition-acces-urgence"' in page
+    assert " disabled" not in _input(page, "declaration", "consent")
+    assert " disabled" in _input(page, "reason")
+
+
+@pytest.mark.django_db
+def test_a_forced_emergency_declaration_against_the_opposition_is_refused_and_said_once(alice_client):
+    patient = PatientFactory(emergency_samu_allowed=False, emergency_others_allowed=False)
 
     response = alice_client.post(
         reverse("patients:authorization", args=[patient.code]),
         {"declaration": "emergency", "reason": "Urgence vitale"},
     )
 
-    assert "Le patient s'est opposé à l'accès en urgence à son DMP." in text(response)
+    page = text(response)
+    assert response.status_code == 200
+    assert page.count(OPPOSITION) == 1
+    assert " disabled" in _input(page, "declaration", "emergency")
     assert not Authorization.objects.exists()
+    assert not Trace.objects.exists()
+    declared = alice_client.post(
+        reverse("patients:authorization", args=[patient.code]), {"declaration": "consent"}
+    )
+    assert declared["Location"] == reverse("patients:open", args=[patient.code])  # consent still works
+
+
+@pytest.mark.django_db
+def test_without_opposition_the_emergency_choice_is_open(alice_client, patient):
+    page = text(alice_client.get(reverse("patients:authorization", args=[patient.code])))
+
+    assert OPPOSITION not in page
+    assert " disabled" not in _input(page, "declaration", "emergency")
+    assert " disabled" not in _input(page, "reason")
 
 
 @pytest.mark.django_db
@@ -123,7 +172,8 @@ def test_emergency_access_is_traced_with_its_reason_and_ends_by_itself(alice_cli
     )
 
     summary = alice_client.get(reverse("patients:open", args=[patient.code]), follow=True)
-    assert "Accès en urgence" in text(summary)
+    assert _lands_on(summary, "patients:summary", patient)
+    assert "Accès en urgence (bris de glace)" in text(summary)
     trace = Trace.objects.get(action=Action.EMERGENCY_ACCESS)
     assert (
         trace.sentence == "a accédé au DMP en mode bris de glace (motif : Patient inconscient aux urgences)"
@@ -141,7 +191,7 @@ def test_a_care_team_member_opens_without_declaring(alice_client, alice, patient
 
     response = alice_client.get(reverse("patients:open", args=[patient.code]), follow=True)
 
-    assert response.status_code == 200
+    assert _lands_on(response, "patients:summary", patient)
     assert "Membre de l'équipe de soins" in text(response)
     assert not Authorization.objects.exists()
 
@@ -167,7 +217,11 @@ def test_the_attending_physician_is_in_the_care_team(client, patient):
     patient.dmp_attending_physicians.add(doctor)
     login_verified(client, doctor, CPSCardFactory(user=doctor))
 
-    assert client.get(reverse("patients:open", args=[patient.code]), follow=True).status_code == 200
+    response = client.get(reverse("patients:open", args=[patient.code]), follow=True)
+
+    assert _lands_on(response, "patients:summary", patient)
+    assert "Membre de l'équipe de soins (consentement présumé)" in text(response)
+    assert not Authorization.objects.exists()
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.models import Action, Trace
 from patients.ins import with_key
+from patients.models import Patient
 from patients.search import (
     DATE_FORMAT_MESSAGE,
     DEPARTMENT_MESSAGE,
@@ -213,6 +214,51 @@ def test_more_than_max_results_homonyms_gives_too_many_and_no_list():
     assert result.matches == []
 
 
+def january_1980_homonyms(count: int = MAX_RESULTS + 1) -> list:
+    """`count` LE QUINIO PIERRE born on 1, 2, 3 ... January 1980."""
+    return [le_quinio(birth_date=date(1980, 1, day)) for day in range(1, count + 1)]
+
+
+@pytest.mark.django_db
+def test_an_exact_date_narrows_a_year_of_too_many_homonyms_to_that_day():
+    homonyms = january_1980_homonyms()
+    assert search_patients(criteria(birth="1980"), today=TODAY).too_many
+
+    result = search_patients(criteria(birth="05/01/1980"), today=TODAY)
+
+    assert not result.too_many
+    assert [(m.patient, m.relevance) for m in result.matches] == [(homonyms[4], 90)]
+
+
+@pytest.mark.django_db
+def test_an_exact_date_no_homonym_was_born_on_finds_nobody_among_too_many():
+    january_1980_homonyms()
+
+    result = search_patients(criteria(birth="05/02/1980"), today=TODAY)
+
+    assert (result.too_many, result.matches) == (False, [])
+
+
+@pytest.mark.django_db
+def test_too_many_homonyms_born_the_same_day_are_still_too_many():
+    for _ in range(MAX_RESULTS + 1):
+        le_quinio(birth_date=date(1980, 1, 5))
+    le_quinio(birth_date=date(1980, 6, 1))
+
+    assert search_patients(criteria(birth="05/01/1980"), today=TODAY).too_many
+
+
+@pytest.mark.django_db
+def test_max_results_homonyms_born_the_exact_day_are_all_listed_among_more_that_year():
+    same_day = [le_quinio(birth_date=date(1980, 1, 5)) for _ in range(MAX_RESULTS)]
+    le_quinio(birth_date=date(1980, 6, 1))
+
+    result = search_patients(criteria(birth="05/01/1980"), today=TODAY)
+
+    assert {m.patient for m in result.matches} == set(same_day)
+    assert {m.relevance for m in result.matches} == {90}
+
+
 @pytest.mark.django_db
 def test_max_results_homonyms_are_all_listed():
     for _ in range(MAX_RESULTS):
@@ -233,14 +279,54 @@ def test_the_search_is_one_query_whatever_the_number_of_homonyms(django_assert_n
         search_patients(criteria(first_name="Yves", birth="1980", age_min="20", department="29"), today=TODAY)
 
 
+BIRTH_CRITERIA = [{"birth": "1980"}, {"birth": "17/05/1980"}, {"birth_from": "1975", "age_max": "50"}]
+
+
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan wording")
-def test_the_search_reaches_rows_through_the_name_indexes_not_a_table_scan():
+@pytest.mark.parametrize("birth", BIRTH_CRITERIA)
+def test_the_search_reaches_rows_through_the_name_indexes_not_a_table_scan(birth):
     le_quinio()
-    plan = candidates(criteria(birth="1980", department="29"), today=TODAY).explain()
+    plan = candidates(criteria(department="29", **birth), today=TODAY).explain()
     assert "patients_birth_name_idx" in plan
     assert "patients_usual_name_idx" in plan
     assert "SCAN patients_patient" not in plan.replace("USING INDEX", "")
+
+
+def _other_patients(count: int) -> None:
+    """`count` patients of other names, and fresh statistics: the planner then costs a real table."""
+    Patient.objects.bulk_create(
+        Patient(
+            ins=f"{number:015d}",
+            birth_name=f"AUTRE{number}",
+            birth_name_key=f"AUTRE{number}",
+            usual_name_key=f"USAGE{number % 50}" if number % 3 else "",
+            first_name="Jean",
+            birth_first_names="Jean",
+            first_names_key="JEAN",
+            sex="MF"[number % 2],
+            birth_date=date(1930 + number % 80, 1 + number % 12, 1 + number % 28),
+            birth_place_cog="67482",
+        )
+        for number in range(count)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE patients_patient")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plan wording")
+@pytest.mark.parametrize("birth", BIRTH_CRITERIA)
+def test_on_postgresql_the_search_reads_both_name_indexes_not_the_whole_table(birth):
+    le_quinio()
+    _other_patients(2000)
+
+    plan = candidates(criteria(department="29", **birth), today=TODAY).explain()
+
+    assert "Bitmap Index Scan on patients_birth_name_idx" in plan
+    assert "Index Cond: (((birth_name_key)::text = 'LE QUINIO'::text) AND ((sex)::text = 'M'::text))" in plan
+    assert "Bitmap Index Scan on patients_usual_name_idx" in plan
+    assert "Seq Scan" not in plan
 
 
 # The form's messages ------------------------------------------------------------------------------
@@ -384,6 +470,18 @@ def test_too_many_matches_ask_to_refine_and_show_no_list(alice_client):
 
 
 @pytest.mark.django_db
+def test_the_exact_birth_date_finds_the_one_patient_where_the_name_alone_is_too_many(alice_client):
+    homonyms = january_1980_homonyms()
+    assert TOO_MANY_MESSAGE in text(post_search(alice_client))
+
+    page = text(post_search(alice_client, birth="05/01/1980"))
+
+    assert TOO_MANY_MESSAGE not in page
+    assert "Patients correspondant aux critères (1/1)" in page
+    assert homonyms[4].ins in page and "05/01/1980" in page and "90%" in page
+
+
+@pytest.mark.django_db
 def test_an_age_range_search_through_the_page(alice_client):
     today = timezone.localdate()
     le_quinio(birth_date=date(today.year - 41, 1, 1))  # 41 since 1 January
@@ -510,8 +608,18 @@ def test_each_ins_search_writes_one_trace_without_the_matricule(alice_client, al
 
 
 @pytest.mark.django_db
-def test_the_ins_search_is_post_only(alice_client):
-    assert alice_client.get(INS_URL).status_code == 405
+def test_the_ins_page_s_address_typed_again_shows_the_empty_form_and_searches_nothing(alice_client):
+    alice_client.post(INS_URL, {"ins": "12345"})  # the error page lives at INS_URL
+
+    response = alice_client.get(INS_URL)  # Enter in the address bar
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Accès par matricule INS" in page
+    assert 'name="ins"' in page and 'value="12345"' not in page
+    assert "Le matricule INS compte 15 caractères" in page  # the help text, not an error
+    assert "is-invalid" not in page
+    assert Trace.objects.count() == 0
 
 
 # Who may search ----------------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -26,9 +28,13 @@ from patients.models import (
     RecordAccess,
     VitaleCard,
 )
+from patients.search import TOO_MANY_MESSAGE
+from tests.helpers import text
 from workshop.demo import (
     ADMIN_PASSWORD,
+    ALL_PATIENTS,
     DEMO_PIN,
+    HOMONYMS,
     PATIENTS,
     PROFESSIONALS,
     RICH_RECORD,
@@ -162,8 +168,8 @@ def test_readme_documents_every_demo_login():
 def test_every_demo_patient_has_a_valid_ins_that_agrees_with_the_traits():
     seed_demo()
 
-    patients = Patient.objects.filter(ins__in=[item.ins for item in PATIENTS])
-    assert patients.count() == len(PATIENTS)
+    patients = Patient.objects.filter(ins__in=[item.ins for item in ALL_PATIENTS])
+    assert patients.count() == len(ALL_PATIENTS) == len(PATIENTS) + 25
     for patient in patients:
         validate_ins(patient.ins)
         assert patient.ins[0] == ("1" if patient.sex == "M" else "2"), patient
@@ -245,6 +251,36 @@ def test_homonyms_make_relevance_matter():
     assert len({p.birth_name for p in pierres}) == 1
     assert len(maries) == 2
     assert {m.usual_name for m in maries} == {"", "MULLER"}  # one is a MULLER by usage name only
+
+
+@pytest.mark.django_db
+def test_the_demo_homonyms_show_the_too_many_guard_and_the_exact_date_finds_each_one(alice_client):
+    seed_demo()
+    search = reverse("patients:search")
+    martin_marie = {"name": "Martin", "first_name": "Marie", "sex": "F"}
+
+    by_name = text(alice_client.post(search, martin_marie))
+    by_year = text(alice_client.post(search, martin_marie | {"birth": "1980"}))
+    by_date = text(alice_client.post(search, martin_marie | {"birth": "05/01/1980"}))
+
+    assert TOO_MANY_MESSAGE in by_name and TOO_MANY_MESSAGE in by_year
+    fifth = next(item for item in HOMONYMS if item.birth_date == date(1980, 1, 5))
+    assert TOO_MANY_MESSAGE not in by_date
+    assert "Patients correspondant aux critères (1/1)" in by_date
+    assert fifth.ins in by_date
+    assert not {item.ins for item in HOMONYMS if item is not fifth} & set(re.findall(r"\b\w{15}\b", by_date))
+
+
+@pytest.mark.django_db
+def test_the_command_sums_the_homonyms_up_in_one_line():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+
+    lines = [line for line in out.getvalue().splitlines() if "MARTIN MARIE" in line]
+    assert len(lines) == 1
+    assert (
+        "25 homonymes Mme MARTIN MARIE" in lines[0] and "01/01/1980" in lines[0] and "25/01/1980" in lines[0]
+    )
 
 
 @pytest.mark.django_db

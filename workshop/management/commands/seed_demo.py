@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from workshop.demo import PATIENTS, VITALE_CARDS, seed_demo
+from workshop.demo import HOMONYMS, PATIENTS, VITALE_CARDS, seed_demo
 from workshop.demo_documents import summary
 
 
@@ -42,6 +42,12 @@ class Command(BaseCommand):
                 f"  {reader} {patient.display_name:<24} INS {patient.ins}  né(e) le "
                 f"{patient.birth_date:%d/%m/%Y}  {patient.rule}"
             )
+        first, last = HOMONYMS[0], HOMONYMS[-1]
+        self.stdout.write(
+            f"    {len(HOMONYMS)} homonymes {first.display_name}, une par jour du {first.birth_date:%d/%m/%Y} au "
+            f"{last.birth_date:%d/%m/%Y} : la recherche par nom, prénom et sexe (ou année) répond "
+            "« Plus de 20 patients », la date exacte retrouve chacune"
+        )
         self.stdout.write(self.style.SUCCESS("Documents de démonstration (fichiers sous MEDIA_ROOT)"))
         for row in summary():
             details = [
