@@ -14,12 +14,13 @@ describes nobody.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.formats import number_format
 
 from audit.models import Action, Trace
-from documents.models import Document, DocumentSource, DocumentStatus, Rubrique
+from documents.models import Document, DocumentSource, DocumentStatus, DocumentType, Rubrique
 from patients.access import Mode
 from workshop import survey
 
@@ -134,17 +135,33 @@ def _documents() -> QuerySet[Document]:
 
 
 def documents_by_rubrique() -> Breakdown:
-    """Every rubrique in the slides' order, zero included (one LEFT JOIN query)."""
-    counted = Rubrique.objects.annotate(
-        documents=Count("types__documents", filter=~Q(types__documents__status=DocumentStatus.DELETED))
-    ).order_by("position")
+    """Every rubrique in the slides' order, zero included, in one query.
+
+    The documents are counted per type first (the big table grouped by its foreign key), and only
+    those few rows are joined to the types and rubriques: joining every document to its type and
+    rubrique before grouping cost about four times as much on PostgreSQL with 500,000 documents.
+    """
+    per_type, params = (
+        _documents().order_by().values("document_type_id").annotate(n=Count("*")).query.sql_with_params()
+    )
+    rubrique, document_type = Rubrique._meta.db_table, DocumentType._meta.db_table
+    # Table names come from the models, values from the ORM's own parameters.
+    sql = (
+        f"SELECT r.label, COALESCE(SUM(c.n), 0) FROM {rubrique} r "  # noqa: S608
+        f"LEFT JOIN {document_type} t ON t.rubrique_id = r.code "
+        f"LEFT JOIN ({per_type}) c ON c.document_type_id = t.id "
+        "GROUP BY r.code, r.label, r.position ORDER BY r.position"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts = [(label, int(n)) for label, n in cursor.fetchall()]
     return _counted(
         "rubriques",
         "Documents par rubrique",
         "Nombre de documents présents dans les DMP du portail (actifs ou archivés), par rubrique.",
         "Rubrique",
         "Documents",
-        list(counted.values_list("label", "documents")),
+        counts,
     )
 
 
@@ -154,7 +171,7 @@ def documents_by_year() -> Breakdown:
         _documents()
         .order_by()
         .values(year=ExtractYear("document_date"))
-        .annotate(documents=Count("pk"))
+        .annotate(documents=Count("*"))
         .order_by("year")
         .values_list("year", "documents")
     )
@@ -170,7 +187,7 @@ def documents_by_year() -> Breakdown:
 
 def documents_by_source() -> Breakdown:
     """Who produced them: a professional, Assurance Maladie or the patient (Document.source)."""
-    found = dict(_documents().order_by().values("source").annotate(n=Count("pk")).values_list("source", "n"))
+    found = dict(_documents().order_by().values("source").annotate(n=Count("*")).values_list("source", "n"))
     return _counted(
         "origines",
         "Documents par origine",
@@ -191,7 +208,7 @@ def accesses_by_mode() -> Breakdown:
         Trace.objects.filter(action=Action.RECORD_OPENED)
         .order_by()
         .values("mode")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("mode", "n")
     )
     known = [(mode.value, found.pop(mode.value, 0)) for mode in Mode]
