@@ -26,7 +26,7 @@ def portal_documents(transactional_db):
 
 
 def test_a_trainer_reads_the_survey_and_the_portals_figures_on_screen_and_on_paper(
-    page: Page, live_server, trainer, portal_documents, assert_accessible
+    page: Page, live_server, trainer, portal_documents, assert_accessible, tmp_path
 ) -> None:
     failures: list[str] = []
     page.on("console", lambda m: failures.append(m.text) if "Content Security Policy" in m.text else None)
@@ -44,7 +44,7 @@ def test_a_trainer_reads_the_survey_and_the_portals_figures_on_screen_and_on_pap
         page.get_by_role("table", name="Les chiffres du graphique « Documents par année »")
     ).to_contain_text("< 5")
     assert_accessible(page)
-    page.screenshot(path="/tmp/stats-screen.png", full_page=True)
+    page.screenshot(path=tmp_path / "statistics.png", full_page=True)
 
     page.emulate_media(media="print")
     assert page.locator("body").evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(255, 255, 255)"
@@ -52,15 +52,17 @@ def test_a_trainer_reads_the_survey_and_the_portals_figures_on_screen_and_on_pap
     expect(survey).to_be_visible()
     for table in page.locator("table.dmp-chart-table").all():
         expect(table).to_be_visible()
-    page.screenshot(path="/tmp/stats-print.png", full_page=True)
+    page.screenshot(path=tmp_path / "statistics-print.png", full_page=True)
     assert failures == []
 
 
 def test_a_professional_sees_the_survey_only(
-    page: Page, live_server, alice, alice_card, assert_accessible
+    page: Page, live_server, alice, alice_card, assert_accessible, tmp_path
 ) -> None:
     login_with_card(page, live_server.url, alice_card.number, DEFAULT_PIN)
     page.get_by_role("link", name="LE DMP EN CHIFFRES").click()
     expect(page.get_by_text("58 réponses de 49 établissements différents", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="L'activité du portail")).to_have_count(0)
     assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the chart scales, its table follows
+    page.screenshot(path=tmp_path / "statistics-phone.png", full_page=True)
