@@ -4,7 +4,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import PermissionDenied
@@ -16,6 +16,13 @@ from accounts.services import SESSION_LAST_SEEN_AT, SESSION_STARTED_AT
 # Writing the session on every request would cost a database write per page: the idle
 # clock is refreshed at most once every 30 s, well inside the 15-minute timeout.
 LAST_SEEN_REFRESH_SECONDS = 30
+
+
+def open_to_administrators(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let an administrator verified by the administrator login (no RPPS) reach this view too,
+    besides verified professionals. The view still decides what each of them sees."""
+    view.open_to_administrators = True  # type: ignore[attr-defined]
+    return view
 
 
 class SessionLifetimeMiddleware:
@@ -51,7 +58,8 @@ class VerifiedProfessionalMiddleware(LoginRequiredMiddleware):
     """Deny by default: every view needs a professional verified by CPS card or e-CPS.
 
     Exempt: views marked @login_not_required (login, health check, static files) and the
-    admin, whose site demands a verified staff member itself (dmp_portal.admin). A session
+    admin, whose site demands a verified staff member itself (dmp_portal.admin); views marked
+    @open_to_administrators also admit that verified staff member. A session
     that is logged in but not verified (no second factor) is ended and sent to the login.
     """
 
@@ -64,6 +72,8 @@ class VerifiedProfessionalMiddleware(LoginRequiredMiddleware):
         user = request.user
         if user.is_authenticated and user.is_verified():
             if user.is_professional:
+                return None
+            if getattr(view_func, "open_to_administrators", False) and admin.site.has_permission(request):
                 return None
             raise PermissionDenied("Réservé aux professionnels de santé.")
         if user.is_authenticated:

@@ -148,6 +148,13 @@ class Trace(models.Model):
             models.Index(fields=["patient", "-created_at"], name="audit_trace_patient_idx"),
             # "Vos actions (N)": one actor's traces on one patient
             models.Index(fields=["patient", "actor", "-created_at"], name="audit_trace_patient_actor_idx"),
+            # "Le DMP en chiffres": DMP openings counted by mode (workshop/statistics.py) by an
+            # index-only scan of the openings alone; partial, so other traces do not pay for it.
+            models.Index(
+                fields=["mode"],
+                condition=Q(action=Action.RECORD_OPENED),
+                name="audit_trace_opening_mode_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(action__in=Action.values), name="audit_trace_action_valid"),

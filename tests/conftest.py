@@ -1,6 +1,7 @@
 """Shared fixtures: personas, verified logins, TOTP codes."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 
@@ -14,6 +15,7 @@ from tests.factories import (
     TOTPDeviceFactory,
 )
 from tests.helpers import login_verified
+from workshop.roles import TRAINER_PERMISSION
 
 
 @pytest.fixture(autouse=True)
@@ -90,6 +92,22 @@ def admin_client(client, admin_user) -> Client:
     session[SESSION_ADMIN_LOGIN] = True
     session.save()
     return client
+
+
+@pytest.fixture
+def trainer(db):
+    """A hospital pharmacist who runs the workshop (workshop.run_workshop), with a CPS card."""
+    user = PracticeFactory(professional__first_name="Théo", professional__last_name="Formateur").professional
+    app_label, codename = TRAINER_PERMISSION.split(".")
+    user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    CPSCardFactory(user=user)
+    return user
+
+
+@pytest.fixture
+def trainer_client(trainer) -> Client:
+    """A second browser, where the trainer is logged in with their CPS card."""
+    return login_verified(Client(), trainer, trainer.cpscard_set.get())
 
 
 @pytest.fixture

@@ -235,6 +235,13 @@ class DocumentFactory(DjangoModelFactory):
         from_health_insurance = factory.Trait(
             source=DocumentSource.HEALTH_INSURANCE, author=None, author_label="Assurance Maladie"
         )
+        # Deposited by the patient in Mon espace santé: no professional author.
+        from_patient = factory.Trait(
+            source=DocumentSource.PATIENT,
+            author=None,
+            author_label=factory.LazyAttribute(lambda o: o.patient.display_name),
+            document_type=factory.SubFactory(DocumentTypeFactory, code="DOCPAT03"),
+        )
         # INVISIBLE_PATIENT set today: told in two weeks, visible in a month.
         announcement = factory.Trait(
             hidden_from_patient=True,
