@@ -1,9 +1,11 @@
 """Factories for every model the tests need (Faker fr_FR: French names, cities, phones)."""
 
 import datetime
+import hashlib
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
@@ -12,14 +14,35 @@ from accounts.models import (
     Civility,
     CPSCard,
     Establishment,
+    LoginMethod,
+    OpenSession,
     Practice,
     PracticeMode,
     PracticeSetting,
     Profession,
     User,
 )
+from documents.models import (
+    PATIENT_INFORMED_AFTER,
+    PATIENT_VISIBLE_AFTER_MONTHS,
+    Document,
+    DocumentSource,
+    DocumentType,
+    DoseType,
+    HabilitationRule,
+    Vaccination,
+    add_months,
+)
 from patients.ins import with_key
-from patients.models import CareStay, IdentityStatus, Patient, Sex, VitaleCard
+from patients.models import (
+    Authorization,
+    AuthorizationKind,
+    CareStay,
+    IdentityStatus,
+    Patient,
+    Sex,
+    VitaleCard,
+)
 from patients.services import patient_save
 from workshop.demo import with_luhn_key
 
@@ -97,6 +120,19 @@ class CPSCardFactory(DjangoModelFactory):
     pin_hash = factory.LazyFunction(lambda: make_password(DEFAULT_PIN))
 
 
+class OpenSessionFactory(DjangoModelFactory):
+    """A session row of "Mes sessions" (the session itself need not exist)."""
+
+    class Meta:
+        model = OpenSession
+
+    user = factory.SubFactory(ProfessionalFactory)
+    key_hash = factory.Sequence(lambda n: f"{n:064x}")
+    method = LoginMethod.CARD
+    created_at = factory.LazyFunction(timezone.now)
+    last_seen_at = factory.LazyFunction(timezone.now)
+
+
 class TOTPDeviceFactory(DjangoModelFactory):
     class Meta:
         model = TOTPDevice
@@ -145,24 +181,6 @@ class VitaleCardFactory(DjangoModelFactory):
 
 
 # --- documents ---------------------------------------------------------------------------------
-# (Imports here: this section was appended after the others.)
-
-import hashlib  # noqa: E402
-
-from django.utils import timezone  # noqa: E402
-
-from documents.models import (  # noqa: E402
-    PATIENT_INFORMED_AFTER,
-    PATIENT_VISIBLE_AFTER_MONTHS,
-    Document,
-    DocumentSource,
-    DocumentType,
-    DoseType,
-    HabilitationRule,
-    Vaccination,
-    add_months,
-)
-from patients.models import Authorization, AuthorizationKind  # noqa: E402
 
 
 class PhysicianFactory(ProfessionalFactory):

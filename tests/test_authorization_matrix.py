@@ -38,6 +38,7 @@ from tests.factories import (
     DocumentFactory,
     DocumentTypeFactory,
     EstablishmentFactory,
+    OpenSessionFactory,
     PatientFactory,
     PhysicianFactory,
     PracticeFactory,
@@ -112,7 +113,7 @@ NOBODY: dict[str, Answer] = {}
 @dataclass(frozen=True)
 class Row:
     """Expected answers to GET and POST: (default, {persona: exception}). `args` says which
-    identifiers the URL takes (None, "patient", "document" or "card")."""
+    identifiers the URL takes (None, "patient", "document", "card" or "session")."""
 
     get: tuple[Answer, dict[str, Answer]]
     post: tuple[Answer, dict[str, Answer]]
@@ -136,12 +137,21 @@ MATRIX: dict[str, Row] = {
     "accounts:ecps_activate": Row(get=(OK, PORTAL), post=(OK, PORTAL)),
     "accounts:forget_rpps": Row(get=(NOT_ALLOWED, PORTAL), post=(to("accounts:settings"), PORTAL)),
     "accounts:ecps_simulator": Row(get=(NOT_FOUND, NOBODY), post=(NOT_FOUND, NOBODY)),  # demo mode only
+    "accounts:ecps_faq": Row(get=(OK, NOBODY), post=(NOT_ALLOWED, NOBODY)),
+    # Sudo mode: a fresh proof (PIN or code); the personas' logins are fresh, so replacing e-CPS is open.
+    "accounts:sudo": Row(get=(OK, PORTAL), post=(OK, PORTAL)),
+    "accounts:ecps_reactivate": Row(get=(NOT_ALLOWED, PORTAL), post=(to("accounts:settings"), PORTAL)),
+    # Mes sessions: one's own; another user's session is as if it did not exist.
+    "accounts:sessions": Row(get=(OK, PORTAL), post=(NOT_ALLOWED, PORTAL)),
+    "accounts:session_end": Row(get=(NOT_ALLOWED, PORTAL), post=(NOT_FOUND, PORTAL), args="session"),
+    "accounts:sessions_end_others": Row(get=(NOT_ALLOWED, PORTAL), post=(to("accounts:sessions"), PORTAL)),
     # patients: finding a patient is for professionals; the DMP pages ask patients.access
     "patients:my_patients": Row(get=(OK, PORTAL), post=(NOT_ALLOWED, PORTAL)),
     "patients:search": Row(get=(OK, PORTAL), post=(OK, PORTAL)),
-    "patients:search_ins": Row(get=(NOT_ALLOWED, PORTAL), post=(OK, PORTAL)),
-    "patients:vitale": Row(get=(OK, PORTAL), post=(NOT_ALLOWED, PORTAL)),
-    "patients:vitale_card": Row(get=(OK, PORTAL), post=(NOT_FOUND, PORTAL), args="card"),
+    "patients:search_ins": Row(get=(OK, PORTAL), post=(OK, PORTAL)),
+    # The virtual Carte Vitale reader exists in demo mode only (accounts.modes): 404 here.
+    "patients:vitale": Row(get=(NOT_FOUND, PORTAL), post=(NOT_FOUND, PORTAL)),
+    "patients:vitale_card": Row(get=(NOT_FOUND, PORTAL), post=(NOT_FOUND, PORTAL), args="card"),
     "patients:open": Row(get=(to("patients:summary"), DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "patients:authorization": Row(
         get=(to("patients:open"), DECLARING), post=(to("patients:open"), DECLARING), args="patient"
@@ -154,6 +164,9 @@ MATRIX: dict[str, Row] = {
     ),
     "patients:history": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     # documents: the DMP's decision, then visible_to for each document
+    # workshop: the survey for every professional, the live figures also for administrators
+    # (what each sees of the page: tests/workshop/test_statistics_page.py)
+    "workshop:statistics": Row(get=(OK, NOT_LOGGED_IN), post=(NOT_ALLOWED, NOT_LOGGED_IN)),
     "documents:list": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "documents:grid": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "documents:add": Row(get=(OK, DMP_PAGE), post=(OK, DMP_PAGE), args="patient"),
@@ -289,6 +302,8 @@ def _build_world() -> SimpleNamespace:
         other=other,
         card_in_reader=VitaleCardFactory(holder=home).pk,
         card_elsewhere=VitaleCardFactory(holder=other, in_reader=False).pk,
+        # Another professional's open session: ending it from one's own "Mes sessions" is a 404.
+        foreign_session=OpenSessionFactory(user=author).code,
     )
 
 
@@ -305,7 +320,7 @@ def client_for(world: SimpleNamespace, persona: str) -> Client:
     user = world.users.get(persona)
     if persona == "ecps_pending":
         session = client.session
-        session[ECPS_PENDING] = {"user": user.pk, "at": time.time(), "next": "/"}
+        session[ECPS_PENDING] = {"rpps": user.rpps, "at": time.time(), "next": "/"}
         session.save()
     elif persona == "unverified":
         client.force_login(user)  # as if a password alone had been accepted
@@ -372,6 +387,8 @@ def url_for(world: SimpleNamespace, name: str, row: Row, persona: str, variant: 
         case "document":
             owner = world.other if variant != "own" else patient
             return reverse(name, args=[patient.code, world.document[owner.pk].code])
+        case "session":
+            return reverse(name, args=[world.foreign_session])
         case "card":
             return reverse(name, args=[world.card_elsewhere if variant != "own" else world.card_in_reader])
     raise AssertionError(f"unknown URL arguments: {row.args}")
@@ -383,6 +400,7 @@ def variants(row: Row) -> list[str]:
         "patient": ["own", "other patient"],
         "document": ["own", "other patient", "other document"],
         "card": ["own", "other document"],
+        "session": ["own"],
     }[row.args]
 
 
