@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from documents.views import DOCUMENTS_PER_PAGE
-from tests.documents.pages import CERTIFICATE, IMAGING, bulk_documents, url, words
+from tests.documents.pages import PATIENT_WISHES, IMAGING, bulk_documents, url, words
 from tests.factories import CPSCardFactory, DocumentFactory, DocumentTypeFactory, PhysicianFactory
 from tests.helpers import login_verified
 
@@ -69,7 +69,7 @@ def test_a_hidden_document_is_neither_listed_nor_offered_as_a_filter(
     assert "1 document(s)." in body
     for document in hidden_documents:
         assert document.title not in body
-    assert "Certificat médical" not in body  # the hidden type is not a filter choice
+    assert "Directives anticipées" not in body  # the hidden type is not a filter choice
 
 
 def test_it_sorts_by_date_type_author_and_addition(alice_client, patient, make_document, physician):
@@ -185,7 +185,7 @@ def test_a_hidden_document_is_in_no_cell(alice_client, patient, make_document, h
 
     assert grid.first_year == 2010  # the hidden 2001 document does not stretch the grid
     assert grid.total == 1
-    assert next(row for row in grid.rows if row.rubrique.code == "certificats").total == 0
+    assert next(row for row in grid.rows if row.rubrique.code == "patient").total == 0
 
 
 def test_an_empty_record_has_no_grid(alice_client, patient):
@@ -220,12 +220,12 @@ def test_the_number_of_queries_does_not_grow_with_the_documents(
     assert response.status_code == 200
 
 
-def test_a_certificate_is_counted_for_a_physician(client, patient, make_document):
-    """The same pages, for a reader the matrix lets see certificates (the attending physician)."""
+def test_a_document_outside_the_pharmacists_matrix_is_counted_for_a_physician(client, patient, make_document):
+    """The same pages, for a reader the matrix lets read it (the attending physician)."""
     attending = PhysicianFactory()
     patient.dmp_attending_physicians.add(attending)
-    make_document(type_code=CERTIFICATE, masked_to_professionals=True, title="Certificat masqué")
+    make_document(type_code=PATIENT_WISHES, masked_to_professionals=True, title="Directives masquées")
     login_verified(client, attending, CPSCardFactory(user=attending))
 
-    assert "Certificat masqué" in _list(client, patient)
-    assert "Certificats, déclarations (1)" in words(_grid(client, patient))
+    assert "Directives masquées" in _list(client, patient)
+    assert "Autres documents déposés par le patient (1)" in words(_grid(client, patient))

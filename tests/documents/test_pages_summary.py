@@ -73,7 +73,7 @@ def test_a_hidden_document_is_in_no_count_and_not_in_the_latest_five(
     assert "Consultation visible" in body
     for document in hidden_documents:
         assert document.title not in body
-    assert "Certificats" not in body
+    assert "Autres documents déposés par le patient" not in body
 
 
 def test_the_latest_five_are_the_last_added_and_archived_ones_are_flagged(
