@@ -122,6 +122,28 @@ def test_the_latest_synthesis_replaces_aucun_document_de_synthese(alice_client, 
     assert "Dernière synthèse : Synthèse médicale 2024" in body
 
 
+def test_an_archived_synthesis_is_counted_and_named_alike(alice_client, patient, make_document):
+    """Mme RIEHL's case: her only synthèse is archived. "Synthèses (1)" and the synthèse line agree."""
+    make_document(type_code=SYNTHESIS, title="Conciliation médicamenteuse", status="archive")
+
+    body = _summary(alice_client, patient)
+
+    assert "Synthèses (1)" in body
+    assert "Aucun document de synthèse" not in body
+    assert "Dernière synthèse : Conciliation médicamenteuse" in body and "Archivé" in body
+
+
+def test_an_active_synthesis_comes_before_a_later_archived_one(alice_client, patient, make_document):
+    today = timezone.localdate()
+    make_document(type_code=SYNTHESIS, title="Synthèse en cours", document_date=today - timedelta(days=90))
+    make_document(type_code=SYNTHESIS, title="Synthèse archivée", document_date=today, status="archive")
+
+    body = _summary(alice_client, patient)
+
+    assert "Synthèses (2)" in body
+    assert "Dernière synthèse : Synthèse en cours" in body
+
+
 def test_new_means_added_by_someone_else_since_my_previous_opening(
     alice_client, alice, patient, physician, make_document
 ):
