@@ -7,6 +7,7 @@ DocumentQuerySet.in_grid_years_of(...).years(): a column stays empty when the vi
 that year (documents/visibility.py says which hidden documents may give a year)."""
 
 from dataclasses import dataclass, field
+
 from documents.models import Rubrique
 
 

@@ -24,12 +24,12 @@ def _pharmacist_row(apps) -> dict[int, tuple[str, str, bool]] | None:  # type: i
     the row does not cover every shown type once (then it is not a default row)."""
     document_type = apps.get_model("documents", "DocumentType")
     rule = apps.get_model("documents", "HabilitationRule")
-    shown = dict(
-        document_type.objects.filter(rubrique__isnull=False).values_list("pk", "rubrique_id")
-    )
+    shown = dict(document_type.objects.filter(rubrique__isnull=False).values_list("pk", "rubrique_id"))
     codes = dict(document_type.objects.filter(pk__in=shown).values_list("pk", "code"))
     cells = dict(
-        rule.objects.filter(profession_id=PHARMACIST, specialty="").values_list("document_type_id", "may_read")
+        rule.objects.filter(profession_id=PHARMACIST, specialty="").values_list(
+            "document_type_id", "may_read"
+        )
     )
     if not shown or set(cells) != set(shown):
         return None

@@ -9,7 +9,7 @@ consultation reports but not the directives anticipées (patient rubrique).
 import pytest
 
 from documents.models import Document
-from tests.documents.pages import PATIENT_WISHES, CONSULTATION
+from tests.documents.pages import CONSULTATION, PATIENT_WISHES
 from tests.factories import (
     AuthorizationFactory,
     CareStayFactory,

@@ -13,7 +13,9 @@ from documents.models import Document
 from tests.factories import DocumentFactory, DocumentTypeFactory
 
 CONSULTATION = "11488-4"  # CR ou fiche de consultation ou de visite: Comptes-rendus, read by pharmacists
-PATIENT_WISHES = "EXPPAT_3"  # Directives anticipées: Autres documents déposés par le patient, not read by pharmacists
+PATIENT_WISHES = (
+    "EXPPAT_3"  # Directives anticipées: Autres documents déposés par le patient, not read by pharmacists
+)
 IMAGING = "18748-4"  # CR d'imagerie médicale
 SYNTHESIS = "SYNTH"  # Synthèse
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from documents.views import DOCUMENTS_PER_PAGE
-from tests.documents.pages import PATIENT_WISHES, IMAGING, bulk_documents, url, words
+from tests.documents.pages import IMAGING, PATIENT_WISHES, bulk_documents, url, words
 from tests.factories import CPSCardFactory, DocumentFactory, DocumentTypeFactory, PhysicianFactory
 from tests.helpers import login_verified
 
