@@ -30,6 +30,8 @@ class Action(models.TextChoices):
     AUTHORIZATION_WITHDRAWN = "authorization_withdrawn", "a retiré son autorisation"
     HISTORY_VIEWED = "history_viewed", "a consulté l'historique des accès"
     DOCUMENT_VIEWED = "document_viewed", "a consulté le document"
+    # Saved as a file rather than shown in the browser: the patient reads which one happened.
+    DOCUMENT_DOWNLOADED = "document_downloaded", "a téléchargé le document"
     DOCUMENT_ADDED = "document_added", "a ajouté le document"
     DOCUMENT_MASKED = "document_masked", "a masqué le document"
     DOCUMENT_UNMASKED = "document_unmasked", "a démasqué le document"
