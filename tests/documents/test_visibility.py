@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Profession
 from documents.models import Document, DocumentStatus, DocumentType, Vaccination
-from patients.access import decision_for
+from patients.access import Decision, Mode, decision_for
 from patients.models import Block, DMPStatus
 from tests.factories import (
     AdministratorFactory,
@@ -277,6 +277,18 @@ def test_emergency_access_sees_masked_documents_only_if_the_patient_allowed_it(p
 
     assert _sees(emergency_physician, people.patient, masked) is masked_allowed
     assert _sees(people.other, people.patient, masked) is False  # consent, not emergency
+
+
+@pytest.mark.parametrize("mode", [Mode.EMERGENCY, Mode.REGULATION])
+@pytest.mark.parametrize("masked_allowed", [True, False])
+def test_both_emergency_modes_follow_the_patients_choice_on_masked_documents(people, mode, masked_allowed):
+    """Bris de glace and the SAMU's régulation alike (the decision as the view passes it)."""
+    people.patient.emergency_masked_allowed = masked_allowed
+    people.patient.save()
+    masked = _document(people, masked_to_professionals=True)
+
+    assert _sees(people.other, people.patient, masked, decision=Decision(mode=mode)) is masked_allowed
+    assert _sees(people.other, people.patient, masked, decision=Decision(mode=Mode.CONSENT)) is False
 
 
 def test_emergency_access_still_follows_the_matrix(people):

@@ -22,7 +22,7 @@ def record(transactional_db, settings) -> Patient:
 
 
 def test_elise_marchal_reads_the_slides_eleven_documents(
-    page: Page, live_server, record, assert_accessible
+    page: Page, live_server, record, assert_accessible, tmp_path
 ) -> None:
     login_with_card(page, live_server.url, MARCHAL_CARD, DEMO_PIN)
     page.goto(f"{live_server.url}/dmp/{record.code}/")
@@ -47,17 +47,17 @@ def test_elise_marchal_reads_the_slides_eleven_documents(
     expect(page.get_by_role("link", name="Attestation de droits à l'assurance maladie")).to_be_visible()
     expect(page.get_by_role("link", name="Certificat médical initial d'accident du travail")).to_be_visible()
     assert_accessible(page)
-    page.screenshot(path="/tmp/fidelity-documents-list.png", full_page=True)
+    page.screenshot(path=tmp_path / "documents-list.png", full_page=True)
 
     page.get_by_role("link", name="Attestation de droits à l'assurance maladie").click()
     expect(page.get_by_text("Informations techniques")).to_be_visible()
     expect(page.locator("code.dmp-hash")).not_to_be_visible()  # closed by default
     assert_accessible(page)
-    page.screenshot(path="/tmp/fidelity-documents-detail.png", full_page=True)
+    page.screenshot(path=tmp_path / "document-detail.png", full_page=True)
 
 
 def test_the_upload_forms_confidentiality_choices_carry_the_slides_marks(
-    page: Page, live_server, record, assert_accessible
+    page: Page, live_server, record, assert_accessible, tmp_path
 ) -> None:
     login_with_card(page, live_server.url, MARCHAL_CARD, DEMO_PIN)
     page.goto(f"{live_server.url}/dmp/{record.code}/documents/ajouter/")
@@ -70,4 +70,4 @@ def test_the_upload_forms_confidentiality_choices_carry_the_slides_marks(
     expect(page.get_by_text("👤")).to_be_visible()
     assert_accessible(page)
     page.get_by_text("Confidentialité du document").scroll_into_view_if_needed()
-    page.screenshot(path="/tmp/fidelity-documents-form.png")
+    page.screenshot(path=tmp_path / "document-form.png")
