@@ -326,6 +326,18 @@ def test_non_professionals_see_nothing(people, viewer):
     assert Document.objects.visible_to(viewer, people.patient).count() == 0
 
 
+def test_a_non_professional_account_sees_nothing_even_with_a_favourable_decision_in_hand(people):
+    """Defence in depth: a decision passed by mistake to an administrator's request opens nothing."""
+    _document(people)
+    VaccinationFactory(patient=people.patient, recorded_by=people.author)
+    administrator = AdministratorFactory()
+    granted = Decision(mode=Mode.CARE_TEAM)
+
+    assert Document.objects.visible_to(administrator, people.patient, decision=granted).count() == 0
+    assert Vaccination.objects.visible_to(administrator, people.patient, decision=granted).count() == 0
+    assert Document.objects.in_grid_years_of(administrator, people.patient, decision=granted).years() == []
+
+
 def test_documents_of_other_patients_never_leak(people):
     _document(people)
     other_patient = PatientFactory()
