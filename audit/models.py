@@ -32,6 +32,8 @@ class Action(models.TextChoices):
     AUTHORIZATION_WITHDRAWN = "authorization_withdrawn", "a retiré son autorisation"
     HISTORY_VIEWED = "history_viewed", "a consulté l'historique des accès"
     DOCUMENT_VIEWED = "document_viewed", "a consulté le document"
+    # Saved as a file rather than shown in the browser: the patient reads which one happened.
+    DOCUMENT_DOWNLOADED = "document_downloaded", "a téléchargé le document"
     DOCUMENT_ADDED = "document_added", "a ajouté le document"
     DOCUMENT_MASKED = "document_masked", "a masqué le document"
     DOCUMENT_UNMASKED = "document_unmasked", "a démasqué le document"
@@ -102,6 +104,7 @@ DETAILED_ACTIONS = frozenset(
 # (documents/history.py decides who may).
 UNNAMED_DOCUMENT_SENTENCES = {
     Action.DOCUMENT_VIEWED: "a consulté un document",
+    Action.DOCUMENT_DOWNLOADED: "a téléchargé un document",
     Action.DOCUMENT_ADDED: "a ajouté un document",
     Action.DOCUMENT_MASKED: "a masqué un document",
     Action.DOCUMENT_UNMASKED: "a démasqué un document",

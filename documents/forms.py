@@ -7,6 +7,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 
 from accounts.models import Practice, PracticeSetting, User
 from documents.models import COMMENT_MAX_LENGTH, Document, DocumentSource, DocumentType, DoseType, Rubrique
@@ -142,6 +143,18 @@ class AddMode:
     CHOICES = [(FILE, "Joindre un fichier (Max 5 Mo)"), (TEXT, "Rédiger un document (texte libre)")]
 
 
+# The slide's marks after "Document masqué aux professionnels" (👁️) and "Document invisible aux
+# représentants légaux" (👤). Decoration: hidden from screen readers, the words say it all.
+MASKED_MARK = "👁️"
+REPRESENTATIVES_MARK = "👤"
+
+
+def marked(words: str, mark: str, explanation: str = "") -> str:
+    """ "words 👁️ : explanation", the mark aria-hidden (safe HTML, the texts escaped)."""
+    label = format_html('{} <span aria-hidden="true">{}</span>', words, mark)
+    return format_html("{} : {}", label, explanation) if explanation else label
+
+
 class Confidentiality:
     """The four choices of the slides. "Visible" means none of the three flags; the others combine."""
 
@@ -160,11 +173,19 @@ class Confidentiality:
         ),
         (
             MASKED,
-            "Document masqué aux professionnels : votre patient souhaite que ce document soit visible uniquement par son auteur et par le médecin traitant DMP",
+            marked(
+                "Document masqué aux professionnels",
+                MASKED_MARK,
+                "votre patient souhaite que ce document soit visible uniquement par son auteur et par le médecin traitant DMP",
+            ),
         ),
         (
             HIDDEN_FROM_REPRESENTATIVES,
-            "Document invisible aux représentants légaux : en accord avec votre patient mineur, vous souhaitez rendre invisible un document au représentant légal pour préserver le secret de ces informations",
+            marked(
+                "Document invisible aux représentants légaux",
+                REPRESENTATIVES_MARK,
+                "en accord avec votre patient mineur, vous souhaitez rendre invisible un document au représentant légal pour préserver le secret de ces informations",
+            ),
         ),
     ]
 
@@ -347,10 +368,12 @@ class ConfidentialityForm(forms.Form):
     """The author changes the flags. "Non visible par le patient" can only be lifted: set on a
     document the patient may have read, it would hide nothing (services.document_set_confidentiality)."""
 
-    masked_to_professionals = forms.BooleanField(label="Document masqué aux professionnels", required=False)
+    masked_to_professionals = forms.BooleanField(
+        label=marked("Document masqué aux professionnels", MASKED_MARK), required=False
+    )
     hidden_from_patient = forms.BooleanField(label="Document non visible par le patient", required=False)
     hidden_from_legal_representatives = forms.BooleanField(
-        label="Document invisible aux représentants légaux", required=False
+        label=marked("Document invisible aux représentants légaux", REPRESENTATIVES_MARK), required=False
     )
 
     def __init__(self, *args, document: Document, **kwargs) -> None:  # type: ignore[no-untyped-def]

@@ -1,8 +1,12 @@
 """The "Parcours de soins" grid: rubriques by years, "De 2005 à 2024", built from the one query of
-DocumentQuerySet.rubrique_year_counts() (already restricted by visible_to)."""
+DocumentQuerySet.rubrique_year_counts() (already restricted by visible_to).
+
+Its columns are the years that hold documents, as on the slide (2005, 2006, 2007, then 2021 to
+2024: no column for a year without documents, none added for the current year), given by
+DocumentQuerySet.in_grid_years_of(...).years(): a column stays empty when the viewer sees nothing in
+that year (documents/visibility.py says which hidden documents may give a year)."""
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from documents.models import Rubrique
 
@@ -43,14 +47,18 @@ class Grid:
         return [row for row in self.rows if row.total]
 
 
-def build_grid(counts: list[dict], rubriques: list[Rubrique], today: date) -> Grid:
-    """Every rubrique in display order; years from the earliest document's to this year (or to a
-    later document date, should one exist); no documents, no years."""
+def build_grid(counts: list[dict], rubriques: list[Rubrique], years: list[int]) -> Grid:
+    """Every rubrique in display order, with its total and one cell per year of `years`."""
     by_cell = {(row["rubrique"], row["year"]): row["count"] for row in counts}
-    years_seen = [row["year"] for row in counts if row["year"] is not None]
-    years = list(range(min(years_seen), max([*years_seen, today.year]) + 1)) if years_seen else []
-    rows = []
-    for rubrique in rubriques:
-        cells = [GridCell(year, by_cell.get((rubrique.code, year), 0)) for year in years]
-        rows.append(GridRow(rubrique, sum(cell.count for cell in cells), cells))
-    return Grid(years=years, rows=rows)
+    totals: dict[str, int] = {}
+    for row in counts:
+        totals[row["rubrique"]] = totals.get(row["rubrique"], 0) + row["count"]
+    rows = [
+        GridRow(
+            rubrique,
+            totals.get(rubrique.code, 0),
+            [GridCell(year, by_cell.get((rubrique.code, year), 0)) for year in years],
+        )
+        for rubrique in rubriques
+    ]
+    return Grid(years=sorted(years), rows=rows)

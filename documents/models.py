@@ -257,6 +257,24 @@ class DocumentQuerySet(models.QuerySet):
 
         return restrict(self, viewer, patient, decision=decision, today=today)
 
+    def in_grid_years_of(
+        self,
+        viewer: object,
+        patient: Patient,
+        *,
+        decision: object | None = None,
+        today: date | None = None,
+    ) -> "DocumentQuerySet":
+        """The documents whose years are the "Parcours de soins" columns for `viewer`: see
+        documents/visibility.py (never a list or a count)."""
+        from documents.visibility import restrict_grid_span
+
+        return restrict_grid_span(self, viewer, patient, decision=decision, today=today)
+
+    def years(self) -> list[int]:
+        """The distinct years of the documents' dates, in order, in one query."""
+        return [day.year for day in self.order_by().dates("document_date", "year")]
+
     def active(self) -> "DocumentQuerySet":
         return self.filter(status=DocumentStatus.ACTIVE)
 

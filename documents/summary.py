@@ -9,21 +9,28 @@ opening of the DMP. The previous opening is read from the access history: the se
 written by patients.views.dmp_view before the page). RecordAccess.last_access_at cannot serve: the
 opening has already moved it to now. On a first opening, every document someone else added is new.
 A professional's own additions are never "new" to them.
+
+Archived documents count, as everywhere (archiving tidies a list, it hides nothing: see
+documents/visibility.py): in "Tous les documents (N)", in the rubriques' counts, and in the
+"document de synthèse" line, which names the latest active synthèse, else the latest archived one.
 """
 
 from datetime import datetime
 
-from django.utils import timezone
+from django.db.models import Case, Value, When
 
 from accounts.models import User
 from audit.models import Action, Trace
 from documents.grid import build_grid
-from documents.models import Document, Rubrique
+from documents.models import Document, DocumentStatus, Rubrique
 from patients import access
 from patients.models import Patient
 
 LATEST_COUNT = 5  # "5 derniers documents ajoutés"
 SYNTHESIS_RUBRIQUE = "syntheses"
+# "Dernière synthèse": an active one first, else an archived one (badged), never "Aucun document
+# de synthèse" next to "Synthèses (1)".
+ARCHIVED_LAST = Case(When(status=DocumentStatus.ACTIVE, then=Value(0)), default=Value(1))
 
 
 def previous_opening(viewer: User, patient: Patient) -> datetime | None:
@@ -39,7 +46,8 @@ def previous_opening(viewer: User, patient: Patient) -> datetime | None:
 
 def summary_context(*, viewer: User, patient: Patient, decision: access.Decision) -> dict:
     visible = Document.objects.visible_to(viewer, patient, decision=decision)
-    grid = build_grid(visible.rubrique_year_counts(), list(Rubrique.objects.all()), timezone.localdate())
+    # The block shows totals by rubrique, not the years: no column to compute.
+    grid = build_grid(visible.rubrique_year_counts(), list(Rubrique.objects.all()), years=[])
     since = previous_opening(viewer, patient)
     new = visible.exclude(author=viewer)
     if since is not None:
@@ -48,9 +56,8 @@ def summary_context(*, viewer: User, patient: Patient, decision: access.Decision
     for document in latest:
         document.is_new = document.author_id != viewer.pk and (since is None or document.added_at > since)
     synthesis = (
-        visible.active()
-        .filter(document_type__rubrique_id=SYNTHESIS_RUBRIQUE)
-        .order_by("-document_date", "-added_at", "-pk")
+        visible.filter(document_type__rubrique_id=SYNTHESIS_RUBRIQUE)
+        .order_by(ARCHIVED_LAST, "-document_date", "-added_at", "-pk")
         .first()
     )
     return {

@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from documents import services
@@ -111,7 +110,8 @@ def document_list(request: HttpRequest, patient: Patient, decision: access.Decis
 def document_grid(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
     """ "Parcours de soins": rubriques by years, "De AAAA à AAAA"; a cell opens the filtered list."""
     counts = visible_documents(request, patient, decision).rubrique_year_counts()
-    grid = build_grid(counts, list(Rubrique.objects.all()), timezone.localdate())
+    years = Document.objects.in_grid_years_of(request.user, patient, decision=decision).years()
+    grid = build_grid(counts, list(Rubrique.objects.all()), years)
     return render(request, "documents/document_grid.html", _context(patient, decision, grid=grid))
 
 

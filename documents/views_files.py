@@ -1,14 +1,14 @@
 """Reading a document: "Consulter" (in the browser) and "Télécharger" (saved as a file).
 
 Never from a public URL: the document is found through visible_to (404 otherwise, see
-documents.views.dmp_document_view), the consultation is traced (Action.DOCUMENT_VIEWED, with the
-document's snapshot) in its own transaction before the first byte is sent, and the answer carries
-the stored MIME type, a Content-Disposition with the original filename made safe (RFC 6266 with an
-RFC 5987 `filename*` for non-ASCII names), nosniff and no-store (a shared workstation's cache
-must not keep a medical document), and `Content-Security-Policy: sandbox`: whatever a file holds
-that the upload checks missed (markup a browser would render, a viewer's scripting), it runs in
-an opaque origin without scripts, forms, plugins or popups, so it cannot read the portal's pages
-or act with the professional's session.
+documents.views.dmp_document_view), the reading is traced (Action.DOCUMENT_VIEWED when shown,
+Action.DOCUMENT_DOWNLOADED when saved, with the document's snapshot) in its own transaction before
+the first byte is sent, and the answer carries the stored MIME type, a Content-Disposition with the
+original filename made safe (RFC 6266 with an RFC 5987 `filename*` for non-ASCII names), nosniff and
+no-store (a shared workstation's cache must not keep a medical document), and
+`Content-Security-Policy: sandbox`: whatever a file holds that the upload checks missed (markup a
+browser would render, a viewer's scripting), it runs in an opaque origin without scripts, forms,
+plugins or popups, so it cannot read the portal's pages or act with the professional's session.
 
 A free text shown in the page ("Consulter" on a text document) is the portal's own template with
 the text escaped: it keeps the portal's strict policy (settings.SECURE_CSP), not the sandbox.
@@ -32,7 +32,6 @@ from documents.views import TAB, dmp_document_view, opens_inline
 from patients import access
 from patients.models import Patient
 
-DOWNLOAD_DETAILS = "téléchargement"
 SERVED_FILE_POLICY = "sandbox"
 
 
@@ -76,7 +75,13 @@ def _serve(
         except FileNotFoundError:
             raise Http404("Le fichier de ce document est introuvable.") from None
     try:
-        _trace(request, patient, decision, document, details="" if inline else DOWNLOAD_DETAILS)
+        _trace(
+            request,
+            patient,
+            decision,
+            document,
+            Action.DOCUMENT_VIEWED if inline else Action.DOCUMENT_DOWNLOADED,
+        )
     except BaseException:
         if handle is not None:
             handle.close()
@@ -93,16 +98,21 @@ def _serve(
 
 
 def _trace(
-    request: HttpRequest, patient: Patient, decision: access.Decision, document: Document, details: str = ""
+    request: HttpRequest,
+    patient: Patient,
+    decision: access.Decision,
+    document: Document,
+    action: Action = Action.DOCUMENT_VIEWED,
 ) -> None:
+    """ "a consulté le document" when the browser shows it, "a téléchargé le document" when it is
+    saved as a file (an RTF or a TIFF that "Consulter" cannot show is downloaded, and said so)."""
     with transaction.atomic():
         record(
             actor=request.user,
             patient=patient,
             document=document,
-            action=Action.DOCUMENT_VIEWED,
+            action=action,
             mode=decision.mode.value,
-            details=details,
             request=request,
         )
 

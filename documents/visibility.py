@@ -26,6 +26,14 @@ professionals does not hide a document from its patient.
 A legal representative (a patients.Patient in patient.legal_representatives): what the patient
 sees, minus the documents invisible to legal representatives (INVISIBLE_REPRESENTANTS_LEGAUX).
 
+The "Parcours de soins" grid's years (`Document.objects.in_grid_years_of(viewer, patient, ...)`,
+`restrict_grid_span`): the years of the documents this viewer sees, and, for a professional, of
+those that only the habilitation matrix keeps from them, as dmp.fr does (the slides' pharmacist sees
+empty 2005-2007 columns). The matrix is a published rule about professions: a year column says that
+the record holds something their profession does not read, never what, nor how many. A document
+masked to professionals, invisible to the patient or to legal representatives, deleted or of a
+technical type, is the patient's (or author's) secret and adds no year; no decision, no years.
+
 Each QuerySet is one SQL query (the matrix, the médecin traitant and the legal representative are
 subqueries), backed by documents_doc_patient_idx and the matrix's unique index; asking for the
 decision costs the few constant queries of patients.access.facts_for.
@@ -57,14 +65,32 @@ def restrict(
 ) -> QuerySet:
     if patient is None or patient.pk is None:
         return documents.none()
-    shown = documents.filter(
-        patient=patient, status__in=SHOWN_STATUSES, document_type__rubrique__isnull=False
-    )
+    shown = _shown(documents, patient)
     if isinstance(viewer, Patient):
         return _patient_side(shown, viewer, patient, today=today)
     if isinstance(viewer, User):
         return _professional(shown, viewer, patient, decision=decision)
     return documents.none()
+
+
+def restrict_grid_span(
+    documents: QuerySet,
+    viewer: object,
+    patient: Patient,
+    *,
+    decision: access.Decision | None = None,
+    today: date | None = None,
+) -> QuerySet:
+    """The documents whose year the grid shows as a column (module docstring): `restrict` without
+    its matrix clause, for professionals only. Never a list, a count or a download."""
+    if isinstance(viewer, User) and patient is not None and patient.pk is not None:
+        return _professional(_shown(documents, patient), viewer, patient, decision=decision, matrix=False)
+    return restrict(documents, viewer, patient, decision=decision, today=today)
+
+
+def _shown(documents: QuerySet, patient: Patient) -> QuerySet:
+    """The patient's documents that can be shown at all: not deleted, of a type with a rubrique."""
+    return documents.filter(patient=patient, status__in=SHOWN_STATUSES, document_type__rubrique__isnull=False)
 
 
 def restrict_vaccinations(
@@ -107,12 +133,12 @@ def _allowed_decision(
 
 
 def _professional(
-    shown: QuerySet, viewer: User, patient: Patient, *, decision: access.Decision | None
+    shown: QuerySet, viewer: User, patient: Patient, *, decision: access.Decision | None, matrix: bool = True
 ) -> QuerySet:
     decision = _allowed_decision(viewer, patient, decision)
     if decision is None:
         return shown.none()
-    readable = _readable("document_type", viewer)
+    readable = _readable("document_type", viewer) if matrix else Q(pk__isnull=False)
     if decision.mode in EMERGENCY_MODES and patient.emergency_masked_allowed:
         allowed = readable
     else:

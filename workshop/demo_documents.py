@@ -1,10 +1,11 @@
 """The demo patients' documents and carnets de vaccination (seed_demo, after the accounts and patients).
 
-The rich record (workshop.demo.RICH_RECORD) reproduces the slides' Récapitulatif and grid "De 2005
-à 2024": "Tous les documents (11)", Imagerie médicale 1 (2023), Certificats, déclarations 6 (4 in
-2021, 1 in 2022, 1 in 2023), Données de remboursement 1 (2023), Documents administratifs et de
-gestion 3 (1 in 2022, 2 in 2023). Those counts add up to the eleven documents: none is dated 2005
-(the slide's 2005-2007 cells are empty), so there is no twelfth. The other demo patients exercise
+The rich record (workshop.demo.RICH_RECORD) reproduces the slides' Récapitulatif and grid, as a
+pharmacist sees them: "Tous les documents (11)", Imagerie médicale 1 (2023), Certificats,
+déclarations 6 (4 in 2021, 1 in 2022, 1 in 2023), Données de remboursement 1 (2023), Documents
+administratifs et de gestion 3 (1 in 2022, 2 in 2023). Those counts add up to the eleven documents,
+so there is no twelfth: the slide's empty 2005-2007 and 2024 columns held documents its presenter
+could not read, and the grid here reads "De 2021 à 2023". The other demo patients exercise
 every rubrique and every confidentiality case (DOCUMENTS, `case`).
 
 How they are written, so that everything is real:

@@ -52,12 +52,24 @@ _set("10 40 50", ALL_RUBRIQUES)
 # Pharmaciens: what the workshop lists (comptes rendus including biology, anaesthesia and hospital
 # reports; prescriptions, care protocols and dispensations; imaging; syntheses), plus vaccinations
 # (pharmacists vaccinate) and the reimbursement history (it lists the medicines dispensed: the
-# material of a bilan médicamenteux).
-_set(
-    "21",
-    frozenset({"syntheses", "traitements_soins", "comptes_rendus", "imagerie", "biologie", "remboursement"}),
-    VACCINATION_TYPES,
+# material of a bilan médicamenteux). Certificates and administrative documents too: on the
+# workshop's slide a pharmacist's "Tous les documents (11)" counts Certificats, déclarations (6) and
+# Documents administratifs et de gestion (3), which is what the real matrix lets a pharmacist read
+# (documents/migrations/0004_pharmacists_read_certificates_and_administrative_documents.py brings an
+# untouched default up to date).
+PHARMACIST_RUBRIQUES = frozenset(
+    {
+        "syntheses",
+        "traitements_soins",
+        "comptes_rendus",
+        "imagerie",
+        "biologie",
+        "certificats",
+        "remboursement",
+        "administratifs",
+    }
 )
+_set("21", PHARMACIST_RUBRIQUES, VACCINATION_TYPES)
 _set("38 39", frozenset(), PHARMACY_TECHNICIAN_TYPES)
 # Infirmiers: the care rubriques, results they follow up (biology, imaging) and prevention.
 _set("60 69", CARE_RUBRIQUES | {"imagerie", "biologie", "prevention"})
@@ -109,7 +121,8 @@ NOTICE = (
     "données : la matrice livrée est une grille par défaut, construite à partir de ce que l'on sait. "
     "Médecins, chirurgiens-dentistes et sages-femmes lisent tous les documents ; pharmaciens : synthèses, "
     "traitements et soins (prescriptions, dispensations, protocoles), comptes rendus (dont biologie, "
-    "anesthésie, hospitalisation), imagerie, biologie, vaccinations et données de remboursement ; "
+    "anesthésie, hospitalisation), imagerie, biologie, vaccinations, certificats et déclarations, "
+    "données de remboursement, documents administratifs et de gestion ; "
     "préparateurs en pharmacie : prescriptions de produits de santé, dispensations, plans de soins et "
     "synthèses médicamenteuses ; infirmiers : synthèses, traitements et soins, comptes rendus, imagerie, "
     "biologie, prévention ; autres auxiliaires médicaux : synthèses, traitements et soins, comptes rendus "

@@ -3,13 +3,13 @@
 `alice` (tests/conftest.py) is a hospital pharmacist. Here her hospital cares for `patient`, so she
 opens the DMP with presumed consent (care team) and no declaration; `physician` (outside the care
 team, consent declared) writes the documents she reads. Under the default matrix a pharmacist reads
-consultation reports but not medical certificates.
+consultation reports but not the directives anticipées (patient rubrique).
 """
 
 import pytest
 
 from documents.models import Document
-from tests.documents.pages import CERTIFICATE, CONSULTATION
+from tests.documents.pages import CONSULTATION, PATIENT_WISHES
 from tests.factories import (
     AuthorizationFactory,
     CareStayFactory,
@@ -53,5 +53,5 @@ def hidden_documents(make_document):
     keeps from pharmacists."""
     return [
         make_document(title="Document masqué aux professionnels", masked_to_professionals=True),
-        make_document(title="Certificat hors matrice", type_code=CERTIFICATE),
+        make_document(title="Directives hors matrice", type_code=PATIENT_WISHES),
     ]

@@ -13,7 +13,9 @@ from documents.models import Document
 from tests.factories import DocumentFactory, DocumentTypeFactory
 
 CONSULTATION = "11488-4"  # CR ou fiche de consultation ou de visite: Comptes-rendus, read by pharmacists
-CERTIFICATE = "89601-9"  # Certificat médical: Certificats, not read by pharmacists (default matrix)
+PATIENT_WISHES = (
+    "EXPPAT_3"  # Directives anticipées: Autres documents déposés par le patient, not read by pharmacists
+)
 IMAGING = "18748-4"  # CR d'imagerie médicale
 SYNTHESIS = "SYNTH"  # Synthèse
 
@@ -30,7 +32,7 @@ def stored_files(settings) -> list[Path]:
 
 def bulk_documents(patient, author, count: int, *, first_year: int = 2005) -> None:
     """`count` documents over the years since `first_year` and a few types, in one bulk insert."""
-    types = [DocumentTypeFactory(code=code) for code in (CONSULTATION, IMAGING, CERTIFICATE)]
+    types = [DocumentTypeFactory(code=code) for code in (CONSULTATION, IMAGING, PATIENT_WISHES)]
     now = timezone.now()
     years = date.today().year - first_year + 1
     Document.objects.bulk_create(

@@ -2,9 +2,11 @@
 idempotent)."""
 
 import csv
+import importlib
 import io
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 
 from accounts.models import Profession
@@ -78,9 +80,46 @@ def test_pharmacists_read_what_the_workshop_lists(type_code):
     assert _may_read("21", type_code)
 
 
-def test_pharmacists_do_not_read_certificates_or_patient_wishes():
-    assert not _may_read("21", "89601-9")  # Certificat médical
+@pytest.mark.parametrize("rubrique", ["certificats", "administratifs"])
+def test_pharmacists_read_certificates_and_administrative_documents_as_on_the_slide(rubrique):
+    """The slide's pharmacist counts Certificats, déclarations (6) and Documents administratifs (3)."""
+    rules = HabilitationRule.objects.filter(profession_id="21", document_type__rubrique=rubrique)
+
+    assert rules.exists()
+    assert not rules.filter(may_read=False).exists()
+
+
+def test_pharmacists_do_not_read_patient_wishes_or_prevention_reports():
     assert not _may_read("21", "EXPPAT_3")  # Directives anticipées
+    assert not _may_read("21", "75492-9")  # CR d'acte diagnostique à visée préventive
+
+
+# The migration that brings an existing database's default up to date.
+_MIGRATION = importlib.import_module(
+    "documents.migrations.0004_pharmacists_read_certificates_and_administrative_documents"
+)
+_ADDED = {"document_type__rubrique__in": ["certificats", "administratifs"]}
+
+
+def test_the_migration_gives_an_untouched_previous_default_the_corrected_cells():
+    pharmacists = HabilitationRule.objects.filter(profession_id="21")
+    pharmacists.filter(**_ADDED).update(may_read=False)  # the default shipped before
+
+    _MIGRATION.forwards(django_apps, None)
+
+    assert not pharmacists.filter(**_ADDED, may_read=False).exists()
+    _MIGRATION.backwards(django_apps, None)
+    assert not pharmacists.filter(**_ADDED, may_read=True).exists()
+
+
+def test_the_migration_leaves_a_pharmacists_row_an_administrator_changed():
+    pharmacists = HabilitationRule.objects.filter(profession_id="21")
+    pharmacists.filter(**_ADDED).update(may_read=False)
+    pharmacists.filter(document_type__code="EXPPAT_3").update(may_read=True)  # the administrator's choice
+
+    _MIGRATION.forwards(django_apps, None)
+
+    assert not pharmacists.filter(**_ADDED, may_read=True).exists()
 
 
 @pytest.mark.parametrize("technician", ["38", "39"])

@@ -72,7 +72,9 @@ def test_a_blocked_professional_is_refused_every_page(alice_client, alice, patie
 
     for address in _urls(patient, document):
         assert alice_client.get(address).status_code == 403, address
-    assert not Trace.objects.filter(patient=patient, action=Action.DOCUMENT_VIEWED).exists()
+    assert not Trace.objects.filter(
+        patient=patient, action__in=[Action.DOCUMENT_VIEWED, Action.DOCUMENT_DOWNLOADED]
+    ).exists()
 
 
 def test_anonymous_visitors_are_sent_to_the_login(client, patient, make_document):

@@ -14,7 +14,8 @@ from documents.reimbursement import reimbursement_history_create
 from documents.validation import validate_upload
 from tests.documents import badfiles
 from tests.documents.pages import CONSULTATION, traces, url, words
-from tests.factories import DocumentFactory, DocumentTypeFactory
+from tests.factories import CPSCardFactory, DocumentFactory, DocumentTypeFactory
+from tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -55,12 +56,38 @@ def test_the_page_shows_the_metadata(alice_client, patient, pdf_document):
         "Document visible par toute personne autorisée",
         "Statut Actif",
         "Compte rendu été.pdf — application/pdf",
-        pdf_document.sha256,
+        f"Informations techniques Empreinte SHA-256 {pdf_document.sha256}",
         "Consulter",
         "Télécharger",
     ):
         assert text in body, text
     assert "Actions de l'auteur" not in body  # Alice is not the author
+
+
+def test_the_sha256_is_kept_out_of_the_way_in_a_closed_details(alice_client, patient, pdf_document):
+    html = alice_client.get(url("documents:detail", patient, pdf_document)).content.decode()
+
+    details = html[html.index("<details") : html.index("</details>")]
+    assert "<details open" not in html
+    assert "<summary>Informations techniques</summary>" in details and pdf_document.sha256 in details
+    assert html.count(pdf_document.sha256) == 1
+
+
+def test_the_confidentiality_marks_are_shown_and_hidden_from_screen_readers(
+    alice_client, patient, make_document, physician, client
+):
+    document = make_document(hidden_from_legal_representatives=True)
+    masked = make_document(masked_to_professionals=True)
+    login_verified(client, physician, CPSCardFactory(user=physician))  # the author sees the masked one
+
+    listed = client.get(url("documents:list", patient)).content.decode()
+    detail = client.get(url("documents:detail", patient, masked)).content.decode()
+    other = alice_client.get(url("documents:detail", patient, document)).content.decode()
+
+    assert 'Masqué aux professionnels <span aria-hidden="true">👁️</span>' in listed
+    assert 'Invisible aux représentants légaux <span aria-hidden="true">👤</span>' in listed
+    assert 'Document masqué aux professionnels <span aria-hidden="true">👁️</span>' in detail  # and the form
+    assert 'Document invisible aux représentants légaux <span aria-hidden="true">👤</span>' in other
 
 
 def test_a_free_text_is_shown_escaped_and_its_consultation_traced(
@@ -90,11 +117,14 @@ def test_a_reimbursement_document_names_its_source(alice_client, patient):
 
 
 @pytest.mark.parametrize(
-    ("name", "disposition"),
-    [("documents:consult", "inline"), ("documents:download", "attachment")],
+    ("name", "disposition", "action"),
+    [
+        ("documents:consult", "inline", Action.DOCUMENT_VIEWED),
+        ("documents:download", "attachment", Action.DOCUMENT_DOWNLOADED),
+    ],
 )
 def test_the_file_is_served_with_safe_headers_after_its_trace(
-    alice_client, alice, patient, pdf_document, name, disposition
+    alice_client, alice, patient, pdf_document, name, disposition, action
 ):
     response = alice_client.get(url(name, patient, pdf_document))
 
@@ -106,7 +136,14 @@ def test_the_file_is_served_with_safe_headers_after_its_trace(
     )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "no-store, private"
-    [trace] = traces(patient, Action.DOCUMENT_VIEWED)
+    [trace] = traces(patient, action)
+    assert (
+        traces(
+            patient,
+            Action.DOCUMENT_VIEWED if action == Action.DOCUMENT_DOWNLOADED else Action.DOCUMENT_DOWNLOADED,
+        )
+        == []
+    )
     assert trace.actor == alice
     assert trace.document_code == pdf_document.code
     assert trace.document_title == "Compte rendu d'hospitalisation"
@@ -142,7 +179,40 @@ def test_a_free_text_downloads_as_a_text_file_named_after_its_title(alice_client
     assert response["Content-Disposition"] == (
         "attachment; filename=\"Synthese - sortie.txt\"; filename*=UTF-8''Synth%C3%A8se%20-%20sortie.txt"
     )
-    assert len(traces(patient, Action.DOCUMENT_VIEWED)) == 1
+    assert len(traces(patient, Action.DOCUMENT_DOWNLOADED)) == 1
+    assert traces(patient, Action.DOCUMENT_VIEWED) == []
+
+
+def test_the_history_tells_a_consultation_from_a_download(alice_client, patient, pdf_document):
+    for name in ("documents:consult", "documents:download"):
+        response = alice_client.get(url(name, patient, pdf_document))
+        b"".join(response.streaming_content)  # read to the end: file closed
+
+    body = words(alice_client.get(url("patients:history", patient)))
+
+    assert "a consulté le document « Compte rendu d'hospitalisation »" in body
+    assert "a téléchargé le document « Compte rendu d'hospitalisation »" in body
+
+
+def test_a_file_the_browser_cannot_show_is_traced_as_downloaded_from_consulter(
+    alice_client, patient, physician
+):
+    uploaded = SimpleUploadedFile("scan.rtf", b"{\\rtf1\\ansi Compte rendu.}")
+    document = services.document_add(
+        professional=physician,
+        patient=patient,
+        document_type=DocumentTypeFactory(code=CONSULTATION),
+        title="Scan",
+        document_date=date(2024, 1, 30),
+        upload=validate_upload(uploaded),
+        content=uploaded,
+    )
+
+    response = alice_client.get(url("documents:consult", patient, document))
+    b"".join(response.streaming_content)  # read to the end: file closed
+
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert len(traces(patient, Action.DOCUMENT_DOWNLOADED)) == 1
 
 
 @pytest.mark.parametrize("name", ["documents:detail", "documents:consult", "documents:download"])
@@ -151,7 +221,7 @@ def test_a_hidden_or_unknown_document_is_a_404_and_nothing_is_traced(
 ):
     for document in [*hidden_documents, Document(code=uuid.uuid4())]:
         assert alice_client.get(url(name, patient, document)).status_code == 404
-    assert traces(patient, Action.DOCUMENT_VIEWED) == []
+    assert traces(patient, Action.DOCUMENT_VIEWED) == traces(patient, Action.DOCUMENT_DOWNLOADED) == []
 
 
 def test_a_deleted_document_is_a_404(alice_client, patient, make_document):

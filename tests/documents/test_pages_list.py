@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from documents.views import DOCUMENTS_PER_PAGE
-from tests.documents.pages import CERTIFICATE, IMAGING, bulk_documents, url, words
+from tests.documents.pages import IMAGING, PATIENT_WISHES, bulk_documents, url, words
 from tests.factories import CPSCardFactory, DocumentFactory, DocumentTypeFactory, PhysicianFactory
 from tests.helpers import login_verified
 
@@ -69,7 +69,7 @@ def test_a_hidden_document_is_neither_listed_nor_offered_as_a_filter(
     assert "1 document(s)." in body
     for document in hidden_documents:
         assert document.title not in body
-    assert "Certificat médical" not in body  # the hidden type is not a filter choice
+    assert "Directives anticipées" not in body  # the hidden type is not a filter choice
 
 
 def test_it_sorts_by_date_type_author_and_addition(alice_client, patient, make_document, physician):
@@ -151,7 +151,7 @@ def test_the_list_is_paginated(alice_client, patient, physician):
 # --- the grid ---------------------------------------------------------------------------------
 
 
-def test_the_grid_goes_from_the_earliest_year_to_this_year_with_counts(alice_client, patient, make_document):
+def test_the_grid_shows_the_years_that_hold_documents_with_counts(alice_client, patient, make_document):
     make_document(type_code=IMAGING, document_date=date(2005, 5, 1))
     make_document(document_date=date(2021, 1, 1))
     make_document(document_date=date(2021, 7, 1))
@@ -160,9 +160,8 @@ def test_the_grid_goes_from_the_earliest_year_to_this_year_with_counts(alice_cli
     grid = response.context["grid"]
     body = words(response)
 
-    this_year = timezone.localdate().year
-    assert f"De 2005 à {this_year}" in body
-    assert grid.years == list(range(2005, this_year + 1))
+    assert "De 2005 à 2021" in body  # as on the slide: no column for 2006-2020, none for this year
+    assert grid.years == [2005, 2021]
     rows = {row.rubrique.code: row for row in grid.rows}
     assert len(rows) == 10
     assert rows["imagerie"].total == 1 and rows["comptes_rendus"].total == 2
@@ -176,16 +175,39 @@ def test_the_grid_goes_from_the_earliest_year_to_this_year_with_counts(alice_cli
     )
 
 
-def test_a_hidden_document_is_in_no_cell(alice_client, patient, make_document, hidden_documents):
+def test_a_masked_document_is_in_no_cell_and_adds_no_year(alice_client, patient, make_document):
     make_document(document_date=date(2010, 1, 1))
-    hidden_documents[0].document_date = date(2001, 1, 1)
-    hidden_documents[0].save()
+    make_document(title="Masqué", masked_to_professionals=True, document_date=date(2001, 1, 1))
 
     grid = _grid(alice_client, patient).context["grid"]
 
-    assert grid.first_year == 2010  # the hidden 2001 document does not stretch the grid
+    assert grid.years == [2010]  # the patient's secret does not stretch the grid
     assert grid.total == 1
-    assert next(row for row in grid.rows if row.rubrique.code == "certificats").total == 0
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [{"status": "supprime"}, {"masked_to_professionals": True}],
+    ids=["deleted", "masked"],
+)
+def test_only_the_matrix_gives_a_year_to_a_document_the_viewer_does_not_see(
+    alice_client, patient, make_document, secret
+):
+    """The slide's empty columns: a year holding only documents her profession does not read is a
+    column, empty; a masked or deleted document gives no year."""
+    make_document(document_date=date(2010, 1, 1))
+    make_document(title="Directives", type_code=PATIENT_WISHES, document_date=date(2005, 1, 1))
+    make_document(title="Secret", document_date=date(2001, 1, 1), **secret)
+
+    response = _grid(alice_client, patient)
+    grid = response.context["grid"]
+
+    assert grid.years == [2005, 2010]
+    assert "De 2005 à 2010" in words(response)
+    assert [cell.count for row in grid.rows for cell in row.cells if cell.year == 2005] == [0] * 10
+    assert grid.total == 1
+    assert next(row for row in grid.rows if row.rubrique.code == "patient").total == 0
+    assert "Directives" not in response.content.decode()
 
 
 def test_an_empty_record_has_no_grid(alice_client, patient):
@@ -196,7 +218,7 @@ def test_an_empty_record_has_no_grid(alice_client, patient):
 
 # Session, user, CPS card, patient, the six of the access decision, the header's profession, then:
 LIST_QUERIES = 11 + 5  # filter choices (types, authors), rubriques, count, page
-GRID_QUERIES = 11 + 2  # counts, rubriques
+GRID_QUERIES = 11 + 3  # counts, years, rubriques
 
 
 @pytest.mark.parametrize("count", [10, 500])
@@ -220,12 +242,12 @@ def test_the_number_of_queries_does_not_grow_with_the_documents(
     assert response.status_code == 200
 
 
-def test_a_certificate_is_counted_for_a_physician(client, patient, make_document):
-    """The same pages, for a reader the matrix lets see certificates (the attending physician)."""
+def test_a_document_outside_the_pharmacists_matrix_is_counted_for_a_physician(client, patient, make_document):
+    """The same pages, for a reader the matrix lets read it (the attending physician)."""
     attending = PhysicianFactory()
     patient.dmp_attending_physicians.add(attending)
-    make_document(type_code=CERTIFICATE, masked_to_professionals=True, title="Certificat masqué")
+    make_document(type_code=PATIENT_WISHES, masked_to_professionals=True, title="Directives masquées")
     login_verified(client, attending, CPSCardFactory(user=attending))
 
-    assert "Certificat masqué" in _list(client, patient)
-    assert "Certificats, déclarations (1)" in words(_grid(client, patient))
+    assert "Directives masquées" in _list(client, patient)
+    assert "Autres documents déposés par le patient (1)" in words(_grid(client, patient))

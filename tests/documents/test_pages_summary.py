@@ -73,7 +73,7 @@ def test_a_hidden_document_is_in_no_count_and_not_in_the_latest_five(
     assert "Consultation visible" in body
     for document in hidden_documents:
         assert document.title not in body
-    assert "Certificats" not in body
+    assert "Autres documents déposés par le patient" not in body
 
 
 def test_the_latest_five_are_the_last_added_and_archived_ones_are_flagged(
@@ -120,6 +120,28 @@ def test_the_latest_synthesis_replaces_aucun_document_de_synthese(alice_client, 
 
     assert "Aucun document de synthèse" not in body
     assert "Dernière synthèse : Synthèse médicale 2024" in body
+
+
+def test_an_archived_synthesis_is_counted_and_named_alike(alice_client, patient, make_document):
+    """Mme RIEHL's case: her only synthèse is archived. "Synthèses (1)" and the synthèse line agree."""
+    make_document(type_code=SYNTHESIS, title="Conciliation médicamenteuse", status="archive")
+
+    body = _summary(alice_client, patient)
+
+    assert "Synthèses (1)" in body
+    assert "Aucun document de synthèse" not in body
+    assert "Dernière synthèse : Conciliation médicamenteuse" in body and "Archivé" in body
+
+
+def test_an_active_synthesis_comes_before_a_later_archived_one(alice_client, patient, make_document):
+    today = timezone.localdate()
+    make_document(type_code=SYNTHESIS, title="Synthèse en cours", document_date=today - timedelta(days=90))
+    make_document(type_code=SYNTHESIS, title="Synthèse archivée", document_date=today, status="archive")
+
+    body = _summary(alice_client, patient)
+
+    assert "Synthèses (2)" in body
+    assert "Dernière synthèse : Synthèse en cours" in body
 
 
 def test_new_means_added_by_someone_else_since_my_previous_opening(

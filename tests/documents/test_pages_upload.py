@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 SLIDES_CONFIDENTIALITY = [
     "Document visible par toute personne autorisée à accéder aux documents du dossier de votre patient",
     "Document non visible par le patient : vous souhaitez que ce document ne soit pas visible par le patient car il nécessite une information préalable par un professionnel",
-    "Document masqué aux professionnels : votre patient souhaite que ce document soit visible uniquement par son auteur et par le médecin traitant DMP",
-    "Document invisible aux représentants légaux : en accord avec votre patient mineur, vous souhaitez rendre invisible un document au représentant légal pour préserver le secret de ces informations",
+    "Document masqué aux professionnels 👁️ : votre patient souhaite que ce document soit visible uniquement par son auteur et par le médecin traitant DMP",
+    "Document invisible aux représentants légaux 👤 : en accord avec votre patient mineur, vous souhaitez rendre invisible un document au représentant légal pour préserver le secret de ces informations",
 ]
 REMINDER = (
     "Les professionnels de santé doivent informer le patient de l'alimentation de son DMP. Cette "
@@ -98,6 +98,16 @@ def test_the_form_speaks_as_the_slides_do(alice_client, patient):
     assert 'enctype="multipart/form-data"' in html
     assert f'value="{timezone.localdate():%d/%m/%Y}"' in html  # the document date defaults to today
     assert "js/document-form.js" in html and "<script>" not in html and "style=" not in html
+
+
+def test_the_slides_marks_are_decoration_that_screen_readers_skip(alice_client, patient):
+    html = alice_client.get(url("documents:add", patient)).content.decode()
+
+    assert 'Document masqué aux professionnels <span aria-hidden="true">👁️</span> : votre patient' in html
+    assert (
+        'Document invisible aux représentants légaux <span aria-hidden="true">👤</span> : en accord' in html
+    )
+    assert "&lt;span" not in html
 
 
 def test_types_are_grouped_by_rubrique_without_the_patients_and_health_insurances_own(alice_client, patient):

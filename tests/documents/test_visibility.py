@@ -2,7 +2,7 @@
 the confidentiality flags and the status, checked through lists, counts, the grid and the lookup a
 download would do."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -10,8 +10,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts.models import Profession
-from documents.models import Document, DocumentStatus, Vaccination
-from patients.access import decision_for
+from documents.models import Document, DocumentStatus, DocumentType, Vaccination
+from patients.access import Decision, Mode, decision_for
 from patients.models import Block, DMPStatus
 from tests.factories import (
     AdministratorFactory,
@@ -279,6 +279,18 @@ def test_emergency_access_sees_masked_documents_only_if_the_patient_allowed_it(p
     assert _sees(people.other, people.patient, masked) is False  # consent, not emergency
 
 
+@pytest.mark.parametrize("mode", [Mode.EMERGENCY, Mode.REGULATION])
+@pytest.mark.parametrize("masked_allowed", [True, False])
+def test_both_emergency_modes_follow_the_patients_choice_on_masked_documents(people, mode, masked_allowed):
+    """Bris de glace and the SAMU's régulation alike (the decision as the view passes it)."""
+    people.patient.emergency_masked_allowed = masked_allowed
+    people.patient.save()
+    masked = _document(people, masked_to_professionals=True)
+
+    assert _sees(people.other, people.patient, masked, decision=Decision(mode=mode)) is masked_allowed
+    assert _sees(people.other, people.patient, masked, decision=Decision(mode=Mode.CONSENT)) is False
+
+
 def test_emergency_access_still_follows_the_matrix(people):
     people.patient.emergency_masked_allowed = True
     people.patient.save()
@@ -314,6 +326,18 @@ def test_non_professionals_see_nothing(people, viewer):
     assert Document.objects.visible_to(viewer, people.patient).count() == 0
 
 
+def test_a_non_professional_account_sees_nothing_even_with_a_favourable_decision_in_hand(people):
+    """Defence in depth: a decision passed by mistake to an administrator's request opens nothing."""
+    _document(people)
+    VaccinationFactory(patient=people.patient, recorded_by=people.author)
+    administrator = AdministratorFactory()
+    granted = Decision(mode=Mode.CARE_TEAM)
+
+    assert Document.objects.visible_to(administrator, people.patient, decision=granted).count() == 0
+    assert Vaccination.objects.visible_to(administrator, people.patient, decision=granted).count() == 0
+    assert Document.objects.in_grid_years_of(administrator, people.patient, decision=granted).years() == []
+
+
 def test_documents_of_other_patients_never_leak(people):
     _document(people)
     other_patient = PatientFactory()
@@ -340,3 +364,66 @@ def test_the_vaccination_book_follows_the_matrix_of_the_vaccination_history(peop
     assert count(PatientFactory()) == 0
     set_habilitation("39", DocumentTypeFactory(code="11369-6"), may_read=True)
     assert count(people.technician) == 1
+
+
+# --- The grid's years -------------------------------------------------------------------------
+
+
+def _gives_a_year(viewer, patient, document: Document, **kwargs) -> bool:
+    span = Document.objects.in_grid_years_of(viewer, patient, **kwargs)
+    return document.document_date.year in span.years()
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("flag", FLAGS)
+def test_a_confidential_document_gives_a_year_only_to_those_who_see_it(people, flag, viewer):
+    """Masking and invisibility are secrets: a hidden document does not even give its year."""
+    document = _document(people, document_date=date(2005, 6, 1), **FLAGS[flag])
+
+    assert _gives_a_year(getattr(people, viewer), people.patient, document) is (viewer in EXPECTED[flag])
+
+
+def test_a_document_only_the_matrix_hides_gives_its_year_and_nothing_else(people):
+    """The slide's empty columns: the technician's profession does not read the report, yet the
+    record's 2005 is a column for him (the matrix is a public rule, not the patient's secret)."""
+    document = _document(people, type_code=CONSULTATION, document_date=date(2005, 6, 1))
+
+    assert not _sees(people.technician, people.patient, document)
+    assert _gives_a_year(people.technician, people.patient, document)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"status": DocumentStatus.DELETED}, {"type_code": "TECH"}],
+    ids=["deleted", "technical-type"],
+)
+def test_a_deleted_or_technical_document_gives_no_year(people, kwargs):
+    if kwargs.get("type_code") == "TECH":
+        kwargs = {"type_code": DocumentType.objects.filter(rubrique__isnull=True).first().code}
+    document = _document(people, document_date=date(2005, 6, 1), **kwargs)
+
+    for viewer in VIEWERS:
+        assert not _gives_a_year(getattr(people, viewer), people.patient, document), viewer
+
+
+def test_without_a_favourable_decision_there_are_no_years(people):
+    document = _document(people, document_date=date(2005, 6, 1))
+    stranger = PhysicianFactory()
+
+    assert not _gives_a_year(stranger, people.patient, document)
+    assert not _gives_a_year(PatientFactory(), people.patient, document)
+    assert Document.objects.in_grid_years_of(None, people.patient).years() == []
+
+
+def test_an_announced_document_gives_the_patient_its_year_from_its_visible_date(people):
+    document = _document(people, announcement=True, document_date=date(2005, 6, 1))
+
+    assert not _gives_a_year(people.patient, people.patient, document)
+    assert _gives_a_year(people.patient, people.patient, document, today=document.visible_to_patient_on)
+
+
+def test_the_grid_years_never_list_another_patients_documents(people):
+    DocumentFactory(patient=PatientFactory(), author=people.author, document_date=date(2005, 6, 1))
+    _document(people, document_date=date(2010, 6, 1))
+
+    assert Document.objects.in_grid_years_of(people.author, people.patient).years() == [2010]

@@ -75,7 +75,7 @@ def test_add_a_pdf_see_it_in_the_latest_five_and_the_grid_then_download_it(
     page.get_by_role("link", name=f"Comptes-rendus, {this_year} : 1 document(s)").click()
 
     page.get_by_role("link", name=TITLE).click()
-    expect(page.get_by_text("Document masqué aux professionnels (visible par son auteur")).to_be_visible()
+    expect(page.get_by_text("Document masqué aux professionnels 👁️ (visible par son auteur")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Télécharger").click()
     download = download_info.value
