@@ -10,12 +10,12 @@ from django.urls import reverse
 from accounts.models import Profession
 from audit.models import Action, Trace
 from documents.models import Document, DocumentType, HabilitationRule
-from tests.documents.pages import CERTIFICATE
 from tests.factories import CareStayFactory, DocumentFactory, PatientFactory
 from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
 
+CERTIFICATE = "89601-9"  # Certificat médical (rubrique certificats): the cell these tests toggle
 GRID = reverse("admin:documents_habilitationrule_grid")
 PHARMACIST = "21"
 
