@@ -1,4 +1,4 @@
-"""ASVS 5.0 requirements SECURITY.md §9 claims and no other test proved (3.4, 6.2, 7.4.2, 7.4.4, 13.4.4)."""
+"""ASVS 5.0 requirements SECURITY.md §9 claims and no other test proved; each test names its ids."""
 
 import pytest
 from django.urls import reverse
@@ -96,3 +96,10 @@ def test_a_common_password_is_refused(admin_client, admin_user, weak):
     admin_user.refresh_from_db()
     assert response.status_code == 200
     assert admin_user.check_password(ADMIN_PASSWORD)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/static/", "/static/css/", "/media/", "/.git/config", "/.env"])
+def test_no_folder_is_listed_and_no_upload_or_source_file_has_a_public_address(alice_client, url):
+    """ASVS 5.3.1, 13.4.1, 13.4.3: uploads are served only through the traced, checked views."""
+    assert alice_client.get(url).status_code == 404
