@@ -103,3 +103,13 @@ def test_a_common_password_is_refused(admin_client, admin_user, weak):
 def test_no_folder_is_listed_and_no_upload_or_source_file_has_a_public_address(alice_client, url):
     """ASVS 5.3.1, 13.4.1, 13.4.3: uploads are served only through the traced, checked views."""
     assert alice_client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_administrator_password_is_masked_and_left_to_password_managers(client):
+    """ASVS 6.2.6, 6.2.7: type=password, autocomplete for password managers, paste not blocked."""
+    page = text(client.get(reverse("accounts:admin_login")))
+
+    assert 'type="password"' in page
+    assert 'autocomplete="current-password"' in page
+    assert "onpaste" not in page
