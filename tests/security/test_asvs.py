@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from patients.search import NO_RESULT_MESSAGE
+from tests.factories import PatientFactory
 from tests.helpers import text
 
 SIGNED_IN_PAGES = [
@@ -113,3 +115,17 @@ def test_the_administrator_password_is_masked_and_left_to_password_managers(clie
     assert 'type="password"' in page
     assert 'autocomplete="current-password"' in page
     assert "onpaste" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["X' OR '1'='1", "X%' OR 1=1 --", "X\\'; DROP TABLE patients_patient; --"])
+def test_sql_in_the_search_fields_finds_nobody_and_breaks_nothing(alice_client, name):
+    """ASVS 1.2.4: search values are query parameters (the ORM), never SQL."""
+    PatientFactory.create_batch(3, sex="M", first_name="Pierre")
+
+    response = alice_client.post(
+        reverse("patients:search"), {"name": name, "first_name": "Pierre", "sex": "M"}
+    )
+
+    assert response.status_code == 200
+    assert NO_RESULT_MESSAGE in text(response)
