@@ -31,7 +31,7 @@ from accounts.forms import (
 from accounts.models import CPSCard, User
 from accounts.qrcode import qr_svg, totp_secret_base32
 
-REMEMBERED_RPPS_COOKIE = "dmp_rpps"
+REMEMBERED_RPPS_COOKIE = f"{settings.DMP_COOKIE_PREFIX}dmp_rpps"
 REMEMBERED_RPPS_MAX_AGE = 365 * 24 * 3600  # "Mémoriser mon identifiant sur ce poste"
 ECPS_PENDING = "dmp_ecps_pending"
 # The code must be typed within 5 minutes of giving the RPPS identifier.

@@ -267,9 +267,13 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Secure cookies carry the __Host- prefix: the browser then accepts them only if Secure, with
 # Path=/ and no Domain, so a sibling subdomain or a plain-HTTP page can neither set nor shadow
 # them. Plain local HTTP (DEBUG or the demo) cannot have Secure cookies: unprefixed names there.
-_COOKIE_PREFIX = "__Host-" if SESSION_COOKIE_SECURE else ""
-SESSION_COOKIE_NAME = f"{_COOKIE_PREFIX}dmp_session"
-CSRF_COOKIE_NAME = f"{_COOKIE_PREFIX}csrftoken"
+# The portal's own cookies (accounts.views' remembered RPPS) take the same prefix.
+DMP_COOKIE_PREFIX = "__Host-" if SESSION_COOKIE_SECURE else ""
+SESSION_COOKIE_NAME = f"{DMP_COOKIE_PREFIX}dmp_session"
+CSRF_COOKIE_NAME = f"{DMP_COOKIE_PREFIX}csrftoken"
+# Messages live in the session, not in a cookie of their own: "Le document « … » a été archivé."
+# names a document, and Django's messages cookie is signed, not encrypted (ASVS 14.3.3).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
 SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 CSRF_COOKIE_HTTPONLY = True

@@ -4,6 +4,7 @@ import time
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import Page, expect
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _age_the_proof(page: Page) -> None:
     """As if the professional had left the computer for a while since logging in."""
-    cookie = next(c for c in page.context.cookies() if c["name"] == "dmp_session")
+    cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
     session = SessionStore(session_key=cookie["value"])
     session[SESSION_SUDO_AT] = 0
     session.save()
