@@ -17,7 +17,7 @@ def reinstall_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0005_session_ended_action")]
+    dependencies = [("audit", "0004_trace_actions_of_the_security_release")]
 
     operations = [
         migrations.AddField(
