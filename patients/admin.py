@@ -67,8 +67,10 @@ class PatientAdminForm(forms.ModelForm):
 class PatientAdmin(TracedReadAdmin):
     form = PatientAdminForm
     read_action = Action.ADMIN_RECORD_VIEWED
-    list_display = ["display_name", "ins", "birth_date", "identity_status", "dmp_status"]
-    list_filter = ["dmp_status", "identity_status", "sex"]
+    list_display = ["display_name", "ins", "birth_date", "identity_status", "dmp_status", "sandbox"]
+    # Administrators see every scope; "bac à sable" tells the portal's patients from the trainees' copies.
+    list_filter = ["dmp_status", "identity_status", "sex", ("sandbox", admin.EmptyFieldListFilter), "sandbox"]
+    list_select_related = ["sandbox"]
     # One search box for the INS or a name; see get_search_results for why not search_fields.
     search_fields = ["ins"]
     search_help_text = "Matricule INS exact, ou nom de naissance ou d'usage (accents et tirets indifférents)."
@@ -81,6 +83,7 @@ class PatientAdmin(TracedReadAdmin):
             {
                 "fields": [
                     "code",
+                    "sandbox",
                     "ins",
                     "identity_status",
                     "birth_name",
@@ -108,8 +111,8 @@ class PatientAdmin(TracedReadAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Patient | None = None) -> list[str]:
         # The closing date is the service's; a new DMP is open (closing one is a change, traced).
         if obj is None:
-            return ["code", *STATUS_FIELDS]
-        return ["code", "closed_on"]
+            return ["code", "sandbox", *STATUS_FIELDS]
+        return ["code", "sandbox", "closed_on"]
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # A DMP is closed, never deleted (kept ten years); its traces protect it anyway, and the
