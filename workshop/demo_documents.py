@@ -59,7 +59,7 @@ from documents.services import (
     vaccination_add,
 )
 from documents.validation import validate_upload
-from patients.models import Patient
+from patients.models import Patient, Sandbox
 from workshop import sample_files
 from workshop.demo import PATIENTS, PROFESSIONALS, DemoPatient
 
@@ -670,9 +670,10 @@ class SeedReport:
     vaccinations_added: int = 0
 
 
-def seed_documents() -> SeedReport:
-    """Add what the dataset defines and is missing; never touch what exists (see the module doc)."""
-    patients = {item.key: Patient.objects.get(ins=item.ins) for item in PATIENTS}
+def seed_documents(sandbox: Sandbox | None = None) -> SeedReport:
+    """Add what the dataset defines and is missing, to the patients of one scope (the portal's, or
+    a workshop sandbox's copies); never touch what exists (see the module doc)."""
+    patients = {item.key: Patient.objects.get(ins=item.ins, sandbox=sandbox) for item in PATIENTS}
     professionals = {
         user.rpps: user for user in User.objects.filter(rpps__in=[p.rpps for p in PROFESSIONALS])
     }
@@ -846,7 +847,9 @@ def summary() -> list[PatientSummary]:
     today = timezone.localdate()
     rows = {
         row["patient__ins"]: row
-        for row in Document.objects.filter(patient__ins__in=[item.ins for item in PATIENTS])
+        for row in Document.objects.filter(
+            patient__ins__in=[item.ins for item in PATIENTS], patient__sandbox__isnull=True
+        )
         .values("patient__ins")
         .annotate(
             active=Count("pk", filter=Q(status=DocumentStatus.ACTIVE)),
@@ -856,7 +859,9 @@ def summary() -> list[PatientSummary]:
         )
     }
     vaccinations = dict(
-        Vaccination.objects.filter(patient__ins__in=[item.ins for item in PATIENTS])
+        Vaccination.objects.filter(
+            patient__ins__in=[item.ins for item in PATIENTS], patient__sandbox__isnull=True
+        )
         .values_list("patient__ins")
         .annotate(count=Count("pk"))
         .values_list("patient__ins", "count")
