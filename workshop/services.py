@@ -80,6 +80,16 @@ class WorkshopError(Exception):
     """A refusal to show the trainer, in French (nothing was changed)."""
 
 
+def active_sandboxes(trainees: list[Trainee]) -> dict[int, Sandbox]:
+    """Each trainee's active sandbox, by user id (one query)."""
+    return {
+        sandbox.trainee_id: sandbox
+        for sandbox in Sandbox.objects.filter(
+            trainee__in=[trainee.user_id for trainee in trainees], archived_at__isnull=True
+        )
+    }
+
+
 def target_patient(sandbox: Sandbox) -> Patient:
     """The patient every trainee looks for (the slides' rich record), in this sandbox."""
     return Patient.objects.get(sandbox=sandbox, ins=RICH_RECORD.ins)
