@@ -43,10 +43,10 @@ from workshop.models import Trainee, TraineeProfession, WorkshopSession
 from workshop.sandbox_copy import MODEL_SANDBOX_LABEL, files_removed_on_failure, model_sandboxes, sandbox_copy
 
 # Trainees' fictive numbers: RPPS "19" + an 8-digit sequence + Luhn key. Real RPPS numbers start
-# with "10" and the demo's are 10990000xx: the ranges never meet. Cards: "27" + the same sequence
+# with "10" and the demo's are 10990000xx: the ranges never meet. Cards: "29" + the same sequence
 # (the demo's are 2601xxxxxx).
 TRAINEE_RPPS_PREFIX = "19"
-TRAINEE_CARD_PREFIX = "27"
+TRAINEE_CARD_PREFIX = "29"
 SEQUENCE_DIGITS = 8
 
 # The trainees' establishment: not one of the demo's, so that no trainee is in a demo patient's
