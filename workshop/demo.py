@@ -513,7 +513,7 @@ def _seed_accounts_and_patients(*, reset: bool) -> list[DemoLogin]:
         Establishment.objects.update_or_create(
             finess=item.finess, defaults={"name": item.name, "city": item.city}
         )
-    logins = [_seed_professional(item) for item in PROFESSIONALS]
+    logins = [seed_professional(item) for item in PROFESSIONALS]
     logins.append(_seed_admin())
     seed_patients()
     return logins
@@ -533,30 +533,29 @@ def ensure_dataset_professionals() -> None:
     missing = [item.rpps for item in PROFESSIONALS if item.rpps not in known]
     for item in PROFESSIONALS:
         if item.rpps in missing:
-            _seed_professional(item)
+            seed_professional(item)
     User.objects.filter(rpps__in=missing).update(is_active=False)
     CPSCard.objects.filter(user__rpps__in=missing).delete()
     TOTPDevice.objects.filter(user__rpps__in=missing).delete()
 
 
 def _reset_demo() -> None:
-    """Put the workshop back to the dataset: wipe what the trainees did, delete demo rows, reseed.
+    """Put the shared demo patients' access rules back to the dataset, without adding a trace.
 
-    Traces are never deleted (the access history is append-only, DESIGN.md §4) and PROTECT the
-    patients and accounts they name. So reset:
-    - deletes what hangs off the demo patients (declarations, record accesses, blocks, care stays,
-      Vitale cards, documents with their files, vaccinations): `seed_demo` then recreates the
-      dataset's own. A document's traces keep its code and title (they name it, not its row);
+    Trainees no longer work on the shared demo patients but in their own sandboxes, which
+    `seed_demo --reset` resets (workshop/demo_workshop.py). Traces are never deleted (the access
+    history is append-only, DESIGN.md §4) and PROTECT the patients and accounts they name. So reset:
+    - deletes the declarations, record accesses, blocks, care stays and Vitale cards of the shared
+      demo patients: `seed_demo` then recreates the dataset's own (none of these writes a trace);
+    - leaves their documents and vaccinations alone: deleting and adding them again would pile
+      one "a ajouté le document" trace per document on every reset (seed_documents adds only
+      what is missing);
     - deletes the demo patients and demo accounts that no trace (and no declaration) names; the
       others are kept and refreshed in place by `seed_demo` (same INS, same username), so their
-      history stays attached to them. A kept demo account that the dataset does not define (a
-      trainee's) is deactivated instead of deleted.
-    Workshop sandboxes (private copies per trainee) are the workshop issue's business.
+      history stays attached to them. A kept demo account that the dataset does not define is
+      deactivated instead of deleted; workshop accounts (trainees, trainers) are left alone.
     """
-    from workshop.demo_documents import delete_documents  # it imports this module's dataset
-
     patients = Patient.objects.filter(ins__in=[item.ins for item in PATIENTS], sandbox__isnull=True)
-    delete_documents(patients)
     Authorization.objects.filter(patient__in=patients).delete()
     RecordAccess.objects.filter(patient__in=patients).delete()
     Block.objects.filter(patient__in=patients).delete()
@@ -577,12 +576,18 @@ def _reset_demo() -> None:
         | Q(pk__in=Document.objects.filter(added_by__isnull=False).values("added_by"))
         | Q(pk__in=Vaccination.objects.values("recorded_by"))
     )
-    demo_users = User.objects.filter(is_demo=True)
+    # Workshop accounts (trainees of a running session, the demo trainer) are the workshop's
+    # business (workshop/demo_workshop.py): never deleted nor deactivated here.
+    demo_users = (
+        User.objects.filter(is_demo=True)
+        .exclude(trainee__isnull=False)
+        .exclude(workshop_sessions__isnull=False)
+    )
     demo_users.exclude(kept_users).delete()
     demo_users.filter(kept_users).update(is_active=False)  # seed_demo reactivates its own accounts
 
 
-def _seed_professional(item: DemoProfessional) -> DemoLogin:
+def seed_professional(item: DemoProfessional) -> DemoLogin:
     user, _ = User.objects.update_or_create(
         username=f"8{item.rpps}",
         defaults={
