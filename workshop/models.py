@@ -87,7 +87,7 @@ class Trainee(models.Model):
     )
     profession = models.CharField("profession", max_length=20, choices=TraineeProfession)
     position = models.PositiveSmallIntegerField("numéro du poste")
-    # Printed on the login sheet with the card number: a training credential, hashed on the card.
+    # The session's code porteur (services.SessionPin), printed on the login sheet; hashed on the card.
     pin = models.CharField("code porteur", max_length=4)
 
     class Meta:

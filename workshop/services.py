@@ -1,7 +1,7 @@
 """Create, reset and end a workshop session: trainee accounts and their sandboxes of patients.
 
 - `workshop_session_create`: the trainees' professional accounts (fictive RPPS with a Luhn key,
-  CPS card + PIN, a confirmed e-CPS device whose secret the login sheet shows) and one sandbox
+  CPS card + the session's PIN, a confirmed e-CPS device whose secret the login sheet shows) and one sandbox
   per trainee holding fresh copies of the demo patients and their documents (workshop/demo.py,
   workshop/demo_documents.py, called with the sandbox).
 - `workshop_trainee_reset` / `workshop_session_reset`: archive the trainee's sandbox (its
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Max
@@ -35,6 +36,7 @@ from accounts.models import (
     PracticeSetting,
     Profession,
     User,
+    pin_validator,
 )
 from patients.models import CareStay, Patient, Sandbox
 from workshop.demo import RICH_RECORD, ensure_dataset_professionals, seed_patients, with_luhn_key
@@ -134,9 +136,12 @@ def workshop_session_create(
         )
         centre = _training_centre()
         first = _next_sequence()
+        pin = SessionPin.draw()
         for position, profession in enumerate(professions, start=1):
             sequence = first + position - 1
-            trainee = _create_trainee(session, position, profession, sequence=sequence, centre=centre)
+            trainee = _create_trainee(
+                session, position, profession, sequence=sequence, centre=centre, pin=pin
+            )
             _fresh_sandbox(trainee, model, stored)
     return session
 
@@ -157,8 +162,34 @@ def _next_sequence() -> int:
     return int(highest[len(TRAINEE_RPPS_PREFIX) : len(TRAINEE_RPPS_PREFIX) + SEQUENCE_DIGITS]) + 1
 
 
+@dataclass(frozen=True)
+class SessionPin:
+    """The code porteur of a session's cards: drawn and hashed once per session.
+
+    Hashing is deliberately slow (PBKDF2, ~0.5 s here): one hash per trainee made a 40-trainee
+    session take half a minute. The PIN is printed on every sheet of the session anyway, and
+    what protects a card is its three-attempt lock (accounts.models.CPSCard), not the hash: a
+    4-digit PIN falls to an offline search whatever the hasher.
+    """
+
+    pin: str
+    pin_hash: str
+
+    @classmethod
+    def draw(cls) -> "SessionPin":
+        pin = f"{secrets.randbelow(10_000):04d}"
+        pin_validator(pin)
+        return cls(pin, make_password(pin))
+
+
 def _create_trainee(
-    session: WorkshopSession, position: int, profession: str, *, sequence: int, centre: Establishment
+    session: WorkshopSession,
+    position: int,
+    profession: str,
+    *,
+    sequence: int,
+    centre: Establishment,
+    pin: SessionPin,
 ) -> Trainee:
     profile = PROFILES[profession]
     rpps = with_luhn_key(f"{TRAINEE_RPPS_PREFIX}{sequence:0{SEQUENCE_DIGITS}d}")
@@ -185,18 +216,16 @@ def _create_trainee(
     user.default_practice = practice
     user.default_practice_setting = setting
     user.save(update_fields=["default_practice", "default_practice_setting"])
-    pin = f"{secrets.randbelow(10_000):04d}"
-    card = CPSCard(
+    CPSCard.objects.create(
         user=user,
         name=f"Carte {profile.card_type}",
         number=f"{TRAINEE_CARD_PREFIX}{sequence:0{SEQUENCE_DIGITS}d}",
+        pin_hash=pin.pin_hash,
         confirmed=True,
     )
-    card.set_pin(pin)
-    card.save()
     ECPSDevice.objects.create(user=user, name="e-CPS", confirmed=True)  # random secret: on the sheet
     return Trainee.objects.create(
-        session=session, user=user, profession=profession, position=position, pin=pin
+        session=session, user=user, profession=profession, position=position, pin=pin.pin
     )
 
 
