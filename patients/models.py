@@ -4,6 +4,7 @@ import uuid
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -315,10 +316,15 @@ class VitaleCard(models.Model):
     def __str__(self) -> str:
         return f"Carte Vitale {self.serial} ({self.holder})"
 
-    def foreign_beneficiaries(self, beneficiaries: "list[Patient]") -> "list[Patient]":
-        """Those of `beneficiaries` outside the holder's scope (portal or sandbox): a card never
-        carries a person of another sandbox. patients.services.vitale_card_set_beneficiaries refuses them."""
-        return [person for person in beneficiaries if person.sandbox_id != self.holder.sandbox_id]
+    def validate_beneficiaries(self, beneficiaries: "list[Patient]") -> None:
+        """A card never carries a person outside its holder's scope (the portal or one sandbox):
+        patients.services.vitale_card_set_beneficiaries and the admin's form refuse them."""
+        foreign = [person for person in beneficiaries if person.sandbox_id != self.holder.sandbox_id]
+        if foreign:
+            names = ", ".join(person.display_name for person in foreign)
+            raise ValidationError(
+                f"Ces bénéficiaires n'appartiennent pas au même espace que l'assuré : {names}."
+            )
 
 
 class AuthorizationKind(models.TextChoices):

@@ -33,9 +33,7 @@ def patient_save(*, patient: Patient) -> Patient:
 
 def vitale_card_set_beneficiaries(*, card: VitaleCard, beneficiaries: list[Patient]) -> VitaleCard:
     """Put these persons on the card: all from the holder's scope (the portal or one sandbox)."""
-    if foreign := card.foreign_beneficiaries(beneficiaries):
-        names = ", ".join(person.display_name for person in foreign)
-        raise ValidationError(f"Ces bénéficiaires n'appartiennent pas au même espace que l'assuré : {names}.")
+    card.validate_beneficiaries(beneficiaries)
     card.beneficiaries.set(beneficiaries)
     return card
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import Patient, RecordAccess, Sandbox
+from patients.models import Patient, RecordAccess, Sandbox, VitaleCard
 from patients.search import INS_NOT_FOUND_MESSAGE, NO_RESULT_MESSAGE
 from patients.services import vitale_card_set_beneficiaries
 from tests.factories import CPSCardFactory, PatientFactory, PracticeFactory, VitaleCardFactory
@@ -186,3 +186,22 @@ def test_a_sandbox_only_name_gives_no_result_to_a_portal_professional(world, cli
         reverse("patients:search"), {"name": "BACASABLE", "first_name": "Seul", "sex": "M"}
     )
     assert NO_RESULT_MESSAGE in text(response)
+
+
+def test_the_admin_refuses_a_card_beneficiary_from_another_scope(world, admin_client):
+    data = {
+        "serial": "812345678901",
+        "holder": world["patients"]["mine"].pk,
+        "beneficiaries": [world["patients"]["portal"].pk],
+        "in_reader": "on",
+    }
+    response = admin_client.post(reverse("admin:patients_vitalecard_add"), data)
+    assert response.status_code == 200
+    assert "pas au même espace" in text(response)
+    assert not VitaleCard.objects.filter(serial="812345678901").exists()
+
+
+def test_the_admin_lists_patients_of_every_scope(world, admin_client):
+    page = text(admin_client.get(reverse("admin:patients_patient_changelist")))
+    assert page.count("QUINIO PIERRE") == 3
+    assert "Poste 1" in page
