@@ -21,7 +21,7 @@ Dates are fixed: document dates, and "ajouté le" (the services' added_at / reco
 trace keeps the moment of the seed; an archiving or deletion date is set after its service). One
 exception, on purpose: the document "non visible par le patient" is added on the day of the seed
 (its date is that day), so that the patient is told 14 days later and sees it one month after the
-seed (for the trainees' copies: the day the workshop's model sandbox was built).
+seed (for the trainees' copies: the day the workshop's model sandbox was built, daily).
 
 Idempotent: a dataset document is known by (patient, type, title), whatever its status, and is
 never added twice; a vaccination by (patient, vaccine, date, dose). Each document is added in its

@@ -101,8 +101,15 @@ def target_patient(sandbox: Sandbox) -> Patient:
 
 
 def workshop_model() -> Sandbox:
-    """The model sandbox every trainee's is copied from; built on first use."""
-    return model_sandboxes().order_by("-created_at", "-pk").first() or workshop_model_build()
+    """The model sandbox every trainee's is copied from: built on the first use of the day.
+
+    Daily, because the dataset is relative to the day it is seeded: the document "non visible par
+    le patient" is dated that day and becomes visible to the patient a month later (the copies
+    keep the model's dates)."""
+    model = model_sandboxes().order_by("-created_at", "-pk").first()
+    if model is None or timezone.localdate(model.created_at) < timezone.localdate():
+        return workshop_model_build()
+    return model
 
 
 def workshop_model_build() -> Sandbox:

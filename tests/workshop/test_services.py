@@ -224,3 +224,16 @@ def test_the_reset_command_says_plainly_what_it_cannot_find(workshop_session, ar
 def test_the_target_patient_is_the_slides_rich_record(workshop_session):
     trainee = _trainees(workshop_session)[0]
     assert target_patient(trainee.sandbox).ins == RICH_RECORD.ins
+
+
+def test_the_model_sandbox_is_rebuilt_on_the_first_use_of_a_new_day(workshop_session):
+    model = workshop_model()
+    assert workshop_model() == model  # the same day: reused
+    Sandbox.objects.filter(pk=model.pk).update(created_at=model.created_at - datetime.timedelta(days=1))
+
+    fresh = workshop_model()
+
+    assert fresh != model
+    model.refresh_from_db()
+    assert model.archived_at is not None  # archived with its traces, never deleted
+    assert _state(fresh) == _state(_trainees(workshop_session)[0].sandbox)
