@@ -11,6 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 TRAINER_PERMISSION = "workshop.run_workshop"
+# Set at login: whether to show the ATELIER menu entry, without two permission queries on
+# every page. Display only: every trainer page checks is_trainer() itself.
+TRAINER_MENU_SESSION_KEY = "workshop_menu"
 
 
 def is_trainer(user: object) -> bool:
@@ -31,3 +34,9 @@ def trainer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def remember_trainer_menu(sender: object, request: HttpRequest | None, user: object, **kwargs: object) -> None:
+    """user_logged_in receiver (workshop/apps.py): note in the session whether to show ATELIER."""
+    if request is not None and hasattr(request, "session"):
+        request.session[TRAINER_MENU_SESSION_KEY] = is_trainer(user)

@@ -170,3 +170,9 @@ def test_the_reset_and_end_buttons_work(workshop_session, trainer_client):
         reverse("workshop:session_reset", args=[workshop_session.code]), follow=True
     )
     assert "ne peuvent plus être réinitialisés" in text(refused)
+
+
+def test_the_atelier_menu_is_only_shown_to_trainers(workshop_session, client):
+    user = PracticeFactory().professional
+    login_verified(client, user, CPSCardFactory(user=user))
+    assert "ATELIER" not in text(client.get(reverse("patients:my_patients")))
