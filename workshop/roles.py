@@ -36,7 +36,9 @@ def trainer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-def remember_trainer_menu(sender: object, request: HttpRequest | None, user: object, **kwargs: object) -> None:
+def remember_trainer_menu(
+    sender: object, request: HttpRequest | None, user: object, **kwargs: object
+) -> None:
     """user_logged_in receiver (workshop/apps.py): note in the session whether to show ATELIER."""
     if request is not None and hasattr(request, "session"):
         request.session[TRAINER_MENU_SESSION_KEY] = is_trainer(user)
