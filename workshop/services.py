@@ -1,18 +1,18 @@
 """Create, reset and end a workshop session: trainee accounts and their sandboxes of patients.
 
 - `workshop_session_create`: the trainees' professional accounts (fictive RPPS with a Luhn key,
-  CPS card + the session's PIN, a confirmed e-CPS device whose secret the login sheet shows) and one sandbox
-  per trainee holding fresh copies of the demo patients and their documents (workshop/demo.py,
-  workshop/demo_documents.py, called with the sandbox).
+  CPS card + the session's PIN, a confirmed e-CPS device whose secret the login sheet shows)
+  and one sandbox per trainee holding fresh copies of the demo patients and their documents.
 - `workshop_trainee_reset` / `workshop_session_reset`: archive the trainee's sandbox (its
   patients and traces are kept and stay verifiable; only the Django admin still reaches them)
   and give them a fresh one. Traces are never edited nor deleted.
 - `workshop_session_end`: archive the sandboxes, deactivate the trainee accounts and their
   devices, and end their open sessions at once.
 
-A trainee's sandbox is a bulk copy of the model sandbox (workshop/sandbox_copy.py), which is
-built once through the portal's own services (`workshop_model_build`): seconds for 40 trainees
-instead of seconds per trainee.
+A trainee's sandbox is a bulk copy of the model sandbox (workshop/sandbox_copy.py), which the
+demo builders (workshop/demo.py, workshop/demo_documents.py, called with the sandbox) fill
+through the portal's own services once a day (`workshop_model`): seconds for 40 trainees instead
+of seconds per trainee (bench/workshop_bench.py).
 """
 
 import secrets
