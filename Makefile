@@ -21,6 +21,7 @@ help:
 	@echo "make test  - install the dev dependencies and run the whole test suite"
 	@echo "make e2e   - browser tests (Playwright driving /usr/bin/chromium)"
 	@echo "make lint  - ruff, manage.py check, missing migrations"
+	@echo "make bench - benchmarks (workshop session of 40 trainees: create and reset; upload checks)"
 
 $(BIN)/python:
 	@py="$(call find_python)"; \
@@ -78,6 +79,11 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Figures to compare before and after a change (not tests): a throwaway database, never the configured one.
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench.workshop_bench
+	$(BIN)/python -m bench.upload_checks
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules

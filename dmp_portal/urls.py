@@ -6,7 +6,7 @@ urlpatterns = [
     path("", include("patients.urls")),
     # The DMP's Documents and Carnet de vaccination tabs (documents/urls.py).
     path("dmp/<uuid:code>/", include("documents.urls")),
-    # The trainer's workshop: "Le DMP en chiffres" (workshop/urls.py).
+    # The trainer's workshop: sessions, sheets, statistics (workshop/urls.py).
     path("atelier/", include("workshop.urls")),
     path("admin/", admin.site.urls),
 ]

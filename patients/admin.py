@@ -13,7 +13,7 @@ from audit.admin import TracedReadAdmin
 from audit.models import Action
 from patients import services
 from patients.ins import normalize_ins
-from patients.models import Authorization, Block, CareStay, DMPStatus, Patient, VitaleCard
+from patients.models import Authorization, Block, CareStay, DMPStatus, Patient, Sandbox, VitaleCard
 
 EMERGENCY_FIELDS = ["emergency_samu_allowed", "emergency_others_allowed", "emergency_masked_allowed"]
 STATUS_FIELDS = ["dmp_status", "closed_on", "closing_reason"]
@@ -67,8 +67,10 @@ class PatientAdminForm(forms.ModelForm):
 class PatientAdmin(TracedReadAdmin):
     form = PatientAdminForm
     read_action = Action.ADMIN_RECORD_VIEWED
-    list_display = ["display_name", "ins", "birth_date", "identity_status", "dmp_status"]
-    list_filter = ["dmp_status", "identity_status", "sex"]
+    list_display = ["display_name", "ins", "birth_date", "identity_status", "dmp_status", "sandbox"]
+    # Administrators see every scope; "bac à sable" tells the portal's patients from the trainees' copies.
+    list_filter = ["dmp_status", "identity_status", "sex", ("sandbox", admin.EmptyFieldListFilter), "sandbox"]
+    list_select_related = ["sandbox"]
     # One search box for the INS or a name; see get_search_results for why not search_fields.
     search_fields = ["ins"]
     search_help_text = "Matricule INS exact, ou nom de naissance ou d'usage (accents et tirets indifférents)."
@@ -81,6 +83,7 @@ class PatientAdmin(TracedReadAdmin):
             {
                 "fields": [
                     "code",
+                    "sandbox",
                     "ins",
                     "identity_status",
                     "birth_name",
@@ -108,8 +111,8 @@ class PatientAdmin(TracedReadAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Patient | None = None) -> list[str]:
         # The closing date is the service's; a new DMP is open (closing one is a change, traced).
         if obj is None:
-            return ["code", *STATUS_FIELDS]
-        return ["code", "closed_on"]
+            return ["code", "sandbox", *STATUS_FIELDS]
+        return ["code", "sandbox", "closed_on"]
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # A DMP is closed, never deleted (kept ten years); its traces protect it anyway, and the
@@ -209,10 +212,44 @@ def _save_blocks(request: HttpRequest, formset: BaseInlineFormSet) -> None:
         )
 
 
+class VitaleCardAdminForm(forms.ModelForm):
+    class Meta:
+        model = VitaleCard
+        fields = ["serial", "holder", "beneficiaries", "in_reader"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("holder") and data.get("beneficiaries"):
+            VitaleCard(holder=data["holder"]).validate_beneficiaries(list(data["beneficiaries"]))
+        return data
+
+
 @admin.register(VitaleCard)
 class VitaleCardAdmin(admin.ModelAdmin):
+    form = VitaleCardAdminForm
     list_display = ["serial", "holder", "in_reader"]
     list_filter = ["in_reader"]
     search_fields = ["=serial"]
     autocomplete_fields = ["holder", "beneficiaries"]
     list_select_related = ["holder"]
+
+
+@admin.register(Sandbox)
+class SandboxAdmin(admin.ModelAdmin):
+    """The workshop's sandboxes, read-only: the workshop's services create, archive and fill them."""
+
+    list_display = ["label", "trainee", "created_at", "archived_at"]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["trainee"]
+    search_fields = ["label"]
+    fields = ["code", "label", "trainee", "created_at", "archived_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

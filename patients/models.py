@@ -4,6 +4,7 @@ import uuid
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -32,7 +33,65 @@ class DMPStatus(models.TextChoices):
     CLOSED = "ferme", "Fermé"
 
 
+INS_TAKEN_MESSAGE = "Un patient porte déjà ce matricule INS."
+
+
+class Sandbox(models.Model):
+    """A workshop trainee's private copy of the demo patients (DESIGN.md §4, "Workshop sandboxes").
+
+    A patient belongs to the portal itself (no sandbox) or to exactly one sandbox, and so does
+    everything that hangs off them. A trainee reaches only their active (not archived) sandbox;
+    resetting archives it (its patients and traces are kept, reachable by no one but the Django
+    admin) and a fresh one takes its place.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    label = models.CharField("libellé", max_length=200)
+    # PROTECT: the sandbox's traces name its trainee; accounts are deactivated, never deleted.
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sandboxes",
+        verbose_name="stagiaire",
+    )
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    archived_at = models.DateTimeField("archivé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "bac à sable"
+        verbose_name_plural = "bacs à sable"
+        constraints = [
+            # At most one active sandbox per trainee: the scope lookup must never have to choose.
+            models.UniqueConstraint(
+                fields=["trainee"],
+                condition=Q(archived_at__isnull=True, trainee__isnull=False),
+                name="patients_sandbox_one_active_per_trainee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class PatientQuerySet(models.QuerySet):
+    def reachable_by(self, user: object) -> "PatientQuerySet":
+        """The patients this user may reach from any entry point (DESIGN.md §3, one place).
+
+        - a trainee (a user with any sandbox, active or archived): only the patients of their
+          active sandbox — none once their sandboxes are all archived;
+        - anyone else authenticated: only the portal's own patients, never a sandbox's;
+        - anonymous: none.
+        One query, whatever the case: the trainee test is a subquery, not a Python branch.
+        The Django admin uses the unscoped manager on purpose (administrators see everything).
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        own_sandbox = Q(sandbox__trainee=user, sandbox__archived_at__isnull=True)
+        is_trainee = models.Exists(Sandbox.objects.filter(trainee=user))
+        return self.filter(own_sandbox | (Q(sandbox__isnull=True) & ~is_trainee))
+
     def matching_name(self, name: str) -> "PatientQuerySet":
         """Birth or usage name equal to `name` once normalized (two indexed columns)."""
         key = search_key(name)
@@ -43,7 +102,20 @@ class Patient(models.Model):
     """A person with a DMP, identified by their INS matricule and the INS identity traits."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ins = models.CharField("matricule INS", max_length=15, unique=True, validators=[validate_ins])
+    # null: the portal's own patient. PROTECT: a sandbox is archived, never deleted with its patients.
+    # No index of its own: "sandbox IS NULL" would tempt the planner away from the name indexes;
+    # a sandbox's patients are reached through the partial (sandbox, ins) unique index below.
+    sandbox = models.ForeignKey(
+        Sandbox,
+        models.PROTECT,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="patients",
+        verbose_name="bac à sable (atelier)",
+    )
+    # Unique per scope (the portal, or one sandbox): see the two constraints in Meta.
+    ins = models.CharField("matricule INS", max_length=15, validators=[validate_ins])
     identity_status = models.CharField(
         "statut de l'identité", max_length=12, choices=IdentityStatus, default=IdentityStatus.PROVISOIRE
     )
@@ -112,6 +184,20 @@ class Patient(models.Model):
             models.Index(fields=["usual_name_key", "sex"], name="patients_usual_name_idx"),
         ]
         constraints = [
+            # The same INS once in the portal, and once in each sandbox. Sandbox first: the
+            # partial index also serves "the patients of this sandbox".
+            models.UniqueConstraint(
+                fields=["ins"],
+                condition=Q(sandbox__isnull=True),
+                name="patients_patient_ins_unique_portal",
+                violation_error_message=INS_TAKEN_MESSAGE,
+            ),
+            models.UniqueConstraint(
+                fields=["sandbox", "ins"],
+                condition=Q(sandbox__isnull=False),
+                name="patients_patient_ins_unique_sandbox",
+                violation_error_message=INS_TAKEN_MESSAGE,
+            ),
             models.CheckConstraint(
                 condition=Q(identity_status__in=IdentityStatus.values),
                 name="patients_patient_identity_status_valid",
@@ -229,6 +315,16 @@ class VitaleCard(models.Model):
 
     def __str__(self) -> str:
         return f"Carte Vitale {self.serial} ({self.holder})"
+
+    def validate_beneficiaries(self, beneficiaries: "list[Patient]") -> None:
+        """A card never carries a person outside its holder's scope (the portal or one sandbox):
+        patients.services.vitale_card_set_beneficiaries and the admin's form refuse them."""
+        foreign = [person for person in beneficiaries if person.sandbox_id != self.holder.sandbox_id]
+        if foreign:
+            names = ", ".join(person.display_name for person in foreign)
+            raise ValidationError(
+                f"Ces bénéficiaires n'appartiennent pas au même espace que l'assuré : {names}."
+            )
 
 
 class AuthorizationKind(models.TextChoices):

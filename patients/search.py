@@ -26,6 +26,7 @@ from audit.services import record
 from patients.ins import normalize_ins, validate_ins
 from patients.models import Patient, Sex
 from patients.normalize import search_key
+from patients.scope import scope_for
 
 # Above 20 homonyms the list stops helping to pick the right person (and would show many
 # people's identities to no purpose): the professional is asked to add criteria instead.
@@ -394,17 +395,23 @@ def _birth_filter(criteria: SearchCriteria, *, today: date) -> Q:
     return condition
 
 
-def candidates(criteria: SearchCriteria, *, today: date) -> QuerySet[Patient]:
+def candidates(
+    criteria: SearchCriteria, *, today: date, within: QuerySet[Patient] | None = None
+) -> QuerySet[Patient]:
     """The patients matching every criterion given.
 
     The name key and the sex reach the rows through the (birth_name_key, sex) and
     (usual_name_key, sex) indexes; first name, birth and department filter only those rows,
     so the table is never scanned.
     """
-    queryset = Patient.objects.matching_name(criteria.name).filter(
-        _first_name_filter(search_key(criteria.first_name)),
-        _birth_filter(criteria, today=today),
-        sex=criteria.sex,
+    queryset = (
+        _base(within)
+        .matching_name(criteria.name)
+        .filter(
+            _first_name_filter(search_key(criteria.first_name)),
+            _birth_filter(criteria, today=today),
+            sex=criteria.sex,
+        )
     )
     if criteria.department:
         queryset = queryset.filter(birth_place_cog__startswith=criteria.department)
@@ -457,7 +464,9 @@ def relevance(criteria: SearchCriteria, patient: Patient) -> int:
     return points
 
 
-def search_patients(criteria: SearchCriteria, *, today: date) -> SearchResult:
+def search_patients(
+    criteria: SearchCriteria, *, today: date, within: QuerySet[Patient] | None = None
+) -> SearchResult:
     """Patients matching `criteria`, best first then by name; `too_many` past MAX_RESULTS.
 
     An exact birth date narrows: when its year gives more than MAX_RESULTS homonyms, only the
@@ -465,7 +474,7 @@ def search_patients(criteria: SearchCriteria, *, today: date) -> SearchResult:
     finds the one born that day), and `too_many` only if they are still too many.
     One query, fetching at most MAX_RESULTS + 1 rows whatever the number of homonyms.
     """
-    patients = list(candidates(criteria, today=today)[: MAX_RESULTS + 1])
+    patients = list(candidates(criteria, today=today, within=within)[: MAX_RESULTS + 1])
     if len(patients) > MAX_RESULTS and (exact := _exact_birth_date(criteria)):
         # candidates() put that day's patients first: if they fit, they are all in these rows.
         patients = [patient for patient in patients if patient.birth_date == exact]
@@ -478,9 +487,15 @@ def search_patients(criteria: SearchCriteria, *, today: date) -> SearchResult:
     return SearchResult(matches=matches)
 
 
-def find_by_ins(ins: str) -> Patient | None:
+def find_by_ins(ins: str, *, within: QuerySet[Patient] | None = None) -> Patient | None:
     """The patient with this matricule (normalized: spaces and dots removed), if any (unique index)."""
-    return Patient.objects.filter(ins=normalize_ins(ins)).first()
+    return _base(within).filter(ins=normalize_ins(ins)).first()
+
+
+def _base(within: QuerySet[Patient] | None) -> QuerySet[Patient]:
+    """The patients searched: `within` (the searcher's scope, patients.scope), else the portal's
+    own, never a workshop sandbox's."""
+    return within if within is not None else Patient.objects.filter(sandbox__isnull=True)
 
 
 # Searches with their trace --------------------------------------------------------------
@@ -500,7 +515,7 @@ def identity_search(
     *, professional: User, criteria: SearchCriteria, today: date, request: HttpRequest | None = None
 ) -> SearchResult:
     """Run the identity search and trace it in the same transaction: which criteria, how many found."""
-    result = search_patients(criteria, today=today)
+    result = search_patients(criteria, today=today, within=scope_for(professional))
     outcome = f"plus de {MAX_RESULTS} résultats" if result.too_many else f"{len(result.matches)} résultat(s)"
     _trace_search(
         professional,
@@ -513,7 +528,7 @@ def identity_search(
 @transaction.atomic
 def ins_search(*, professional: User, ins: str, request: HttpRequest | None = None) -> Patient | None:
     """Look the matricule up and trace it in the same transaction (the matricule itself is not written)."""
-    patient = find_by_ins(ins)
+    patient = find_by_ins(ins, within=scope_for(professional))
     _trace_search(
         professional, f"Recherche par matricule INS : {'DMP trouvé' if patient else 'aucun DMP'}", request
     )

@@ -18,6 +18,7 @@ from patients.models import (
     DMPStatus,
     Patient,
     RecordAccess,
+    VitaleCard,
 )
 
 
@@ -28,6 +29,13 @@ def patient_save(*, patient: Patient) -> Patient:
     patient.full_clean()
     patient.save()
     return patient
+
+
+def vitale_card_set_beneficiaries(*, card: VitaleCard, beneficiaries: list[Patient]) -> VitaleCard:
+    """Put these persons on the card: all from the holder's scope (the portal or one sandbox)."""
+    card.validate_beneficiaries(beneficiaries)
+    card.beneficiaries.set(beneficiaries)
+    return card
 
 
 @transaction.atomic

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from patients import access, services
 from patients.forms import EMERGENCY_OPPOSED_NOTICE_ID, AuthorizationForm
-from patients.models import Authorization, CareStay, Patient, RecordAccess
+from patients.models import Authorization, CareStay, Patient
+from patients.scope import patients_for, record_accesses_for
 
 # Patients whose DMP this browser session has opened (and traced): later pages of the same
 # visit are not traced again as "a ouvert le DMP".
@@ -32,7 +33,7 @@ def dmp_view(view: DMPView) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     def wrapper(request: HttpRequest, code: str, **url_kwargs: object) -> HttpResponse:
-        patient = get_object_or_404(Patient, code=code)
+        patient = get_object_or_404(patients_for(request), code=code)
         decision = access.decision_for(request.user, patient)
         if not decision.allowed:
             _forget_opened(request, patient)
@@ -66,9 +67,7 @@ def _refused(request: HttpRequest, patient: Patient, decision: access.Decision) 
 def my_patients(request: HttpRequest) -> HttpResponse:
     """MES PATIENTS: the three ways to find a patient, and the patients who authorized me."""
     recent = list(
-        RecordAccess.objects.filter(professional=request.user)
-        .select_related("patient")
-        .order_by("-last_access_at")[:MY_PATIENTS_LIMIT]
+        record_accesses_for(request).select_related("patient").order_by("-last_access_at")[:MY_PATIENTS_LIMIT]
     )
     facts = access.facts_for_many(request.user, [row.patient for row in recent])
     authorized = [row for row in recent if access.decide(facts[row.patient_id]).allowed]
@@ -85,7 +84,7 @@ def open_record(request: HttpRequest, patient: Patient, decision: access.Decisio
 @require_http_methods(["GET", "POST"])
 def authorization(request: HttpRequest, code: str) -> HttpResponse:
     """Autorisation d'accès: declare the patient's consent, or an emergency access."""
-    patient = get_object_or_404(Patient, code=code)
+    patient = get_object_or_404(patients_for(request), code=code)
     facts = access.facts_for(request.user, patient)
     decision = access.decide(facts)
     if decision.allowed:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.modes import virtual_readers_enabled
 from patients.models import Patient, VitaleCard
+from patients.scope import vitale_cards_for
 from patients.search import vitale_search
 
 
@@ -32,9 +33,9 @@ def _virtual_reader(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapper
 
 
-def _get_inserted_card(pk: int) -> VitaleCard:
+def _get_inserted_card(request: HttpRequest, pk: int) -> VitaleCard:
     """The card if it sits in the reader; 404 otherwise (a card in someone's wallet cannot be read)."""
-    return get_object_or_404(VitaleCard.objects.select_related("holder"), pk=pk, in_reader=True)
+    return get_object_or_404(vitale_cards_for(request).select_related("holder"), pk=pk, in_reader=True)
 
 
 def _people_on(card: VitaleCard) -> list[Patient]:
@@ -49,7 +50,8 @@ def _people_on(card: VitaleCard) -> list[Patient]:
 def reader(request: HttpRequest) -> HttpResponse:
     """Step 1: the cards inserted in the reader, named by their holder (never by INS)."""
     cards = list(
-        VitaleCard.objects.filter(in_reader=True)
+        vitale_cards_for(request)
+        .filter(in_reader=True)
         .select_related("holder")
         .order_by("holder__birth_name", "holder__first_name", "pk")
     )
@@ -62,7 +64,7 @@ def reader(request: HttpRequest) -> HttpResponse:
 def card(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 2: the holder and beneficiaries of one inserted card; choosing one traces the search
     and opens the DMP entry. A person who is not on this card gives 404."""
-    vitale = _get_inserted_card(pk)
+    vitale = _get_inserted_card(request, pk)
     people = _people_on(vitale)
     if request.method == "POST":
         patient = _chosen(people, request.POST.get("patient", ""))

@@ -41,10 +41,11 @@ from patients.models import (
     IdentityStatus,
     Patient,
     RecordAccess,
+    Sandbox,
     Sex,
     VitaleCard,
 )
-from patients.services import patient_save
+from patients.services import patient_save, vitale_card_set_beneficiaries
 
 DEMO_PIN = "1234"
 ADMIN_USERNAME = "admin"
@@ -550,30 +551,49 @@ def _seed_accounts_and_patients(*, reset: bool) -> list[DemoLogin]:
         Establishment.objects.update_or_create(
             finess=item.finess, defaults={"name": item.name, "city": item.city}
         )
-    logins = [_seed_professional(item) for item in PROFESSIONALS]
+    logins = [seed_professional(item) for item in PROFESSIONALS]
     logins.append(_seed_admin())
-    _seed_patients()
+    seed_patients()
     return logins
 
 
-def _reset_demo() -> None:
-    """Put the workshop back to the dataset: wipe what the trainees did, delete demo rows, reseed.
+def ensure_dataset_professionals() -> None:
+    """The dataset's establishments and professionals, whom the sandboxes' copies name (authors,
+    médecin traitant, the blocked préparateur). Missing ones (a portal where seed_demo never ran)
+    are created inactive, without card or e-CPS: their demo secrets are published in the README."""
+    for item in ESTABLISHMENTS:
+        Establishment.objects.get_or_create(
+            finess=item.finess, defaults={"name": item.name, "city": item.city}
+        )
+    known = set(
+        User.objects.filter(rpps__in=[item.rpps for item in PROFESSIONALS]).values_list("rpps", flat=True)
+    )
+    missing = [item.rpps for item in PROFESSIONALS if item.rpps not in known]
+    for item in PROFESSIONALS:
+        if item.rpps in missing:
+            seed_professional(item)
+    User.objects.filter(rpps__in=missing).update(is_active=False)
+    CPSCard.objects.filter(user__rpps__in=missing).delete()
+    TOTPDevice.objects.filter(user__rpps__in=missing).delete()
 
-    Traces are never deleted (the access history is append-only, DESIGN.md §4) and PROTECT the
-    patients and accounts they name. So reset:
-    - deletes what hangs off the demo patients (declarations, record accesses, blocks, care stays,
-      Vitale cards, documents with their files, vaccinations): `seed_demo` then recreates the
-      dataset's own. A document's traces keep its code and title (they name it, not its row);
+
+def _reset_demo() -> None:
+    """Put the shared demo patients' access rules back to the dataset, without adding a trace.
+
+    Trainees no longer work on the shared demo patients but in their own sandboxes, which
+    `seed_demo --reset` resets (workshop/demo_workshop.py). Traces are never deleted (the access
+    history is append-only, DESIGN.md §4) and PROTECT the patients and accounts they name. So reset:
+    - deletes the declarations, record accesses, blocks, care stays and Vitale cards of the shared
+      demo patients: `seed_demo` then recreates the dataset's own (none of these writes a trace);
+    - leaves their documents and vaccinations alone: deleting and adding them again would pile
+      one "a ajouté le document" trace per document on every reset (seed_documents adds only
+      what is missing);
     - deletes the demo patients and demo accounts that no trace (and no declaration) names; the
       others are kept and refreshed in place by `seed_demo` (same INS, same username), so their
-      history stays attached to them. A kept demo account that the dataset does not define (a
-      trainee's) is deactivated instead of deleted.
-    Workshop sandboxes (private copies per trainee) are the workshop issue's business.
+      history stays attached to them. A kept demo account that the dataset does not define is
+      deactivated instead of deleted; workshop accounts (trainees, trainers) are left alone.
     """
-    from workshop.demo_documents import delete_documents  # it imports this module's dataset
-
-    patients = Patient.objects.filter(ins__in=[item.ins for item in ALL_PATIENTS])
-    delete_documents(patients)
+    patients = Patient.objects.filter(ins__in=[item.ins for item in ALL_PATIENTS], sandbox__isnull=True)
     Authorization.objects.filter(patient__in=patients).delete()
     RecordAccess.objects.filter(patient__in=patients).delete()
     Block.objects.filter(patient__in=patients).delete()
@@ -594,12 +614,18 @@ def _reset_demo() -> None:
         | Q(pk__in=Document.objects.filter(added_by__isnull=False).values("added_by"))
         | Q(pk__in=Vaccination.objects.values("recorded_by"))
     )
-    demo_users = User.objects.filter(is_demo=True)
+    # Workshop accounts (trainees of a running session, the demo trainer) are the workshop's
+    # business (workshop/demo_workshop.py): never deleted nor deactivated here.
+    demo_users = (
+        User.objects.filter(is_demo=True)
+        .exclude(trainee__isnull=False)
+        .exclude(workshop_sessions__isnull=False)
+    )
     demo_users.exclude(kept_users).delete()
     demo_users.filter(kept_users).update(is_active=False)  # seed_demo reactivates its own accounts
 
 
-def _seed_professional(item: DemoProfessional) -> DemoLogin:
+def seed_professional(item: DemoProfessional) -> DemoLogin:
     user, _ = User.objects.update_or_create(
         username=f"8{item.rpps}",
         defaults={
@@ -704,8 +730,14 @@ def _seed_admin() -> DemoLogin:
     )
 
 
-def _seed_patients() -> None:
-    by_key = {item.key: _seed_patient(item) for item in ALL_PATIENTS}
+def seed_patients(sandbox: Sandbox | None = None) -> dict[str, Patient]:
+    """Create or refresh the dataset's patients in one scope: the portal's own (no sandbox), or a
+    workshop sandbox's private copies (workshop/services.py). Returns them by DemoPatient.key.
+
+    The professionals (attending physicians, the blocked one) are the portal's demo accounts,
+    whatever the scope: the copies behave exactly like the originals.
+    """
+    by_key = {item.key: _seed_patient(item, sandbox) for item in ALL_PATIENTS}
     professionals = {
         user.rpps: user for user in User.objects.filter(rpps__in=[p.rpps for p in PROFESSIONALS])
     }
@@ -715,10 +747,14 @@ def _seed_patients() -> None:
             [professionals[rpps] for rpps in ATTENDING_PHYSICIANS.get(item.key, ())]
         )
         patient.legal_representatives.set([by_key[key] for key in LEGAL_REPRESENTATIVES.get(item.key, ())])
+    establishments = {
+        item.finess: item
+        for item in Establishment.objects.filter(finess__in=[e.finess for e in ESTABLISHMENTS])
+    }
     for stay in STAYS:
         CareStay.objects.update_or_create(
             patient=by_key[stay.patient],
-            establishment=Establishment.objects.get(finess=stay.establishment),
+            establishment=establishments[stay.establishment],
             started_on=stay.started_on,
             defaults={"ended_on": None},
         )
@@ -730,14 +766,26 @@ def _seed_patients() -> None:
         )
     for item in VITALE_CARDS:
         card, _ = VitaleCard.objects.update_or_create(
-            serial=item.serial, defaults={"holder": by_key[item.holder], "in_reader": item.in_reader}
+            serial=vitale_serial(item.serial, sandbox),
+            defaults={"holder": by_key[item.holder], "in_reader": item.in_reader},
         )
-        card.beneficiaries.set([by_key[key] for key in item.beneficiaries])
+        vitale_card_set_beneficiaries(card=card, beneficiaries=[by_key[key] for key in item.beneficiaries])
+    return by_key
 
 
-def _seed_patient(item: DemoPatient) -> Patient:
-    """Create or refresh one patient by INS, through patient_save (validation, search keys)."""
-    patient = Patient.objects.filter(ins=item.ins).first() or Patient(ins=item.ins)
+def vitale_serial(serial: str, sandbox: Sandbox | None) -> str:
+    """The dataset's serial in the portal; in a sandbox, "7" + the sandbox number + the dataset
+    card's last three digits (12 characters, unique across sandboxes, never a portal serial)."""
+    if sandbox is None:
+        return serial
+    return f"7{sandbox.pk:08d}{serial[-3:]}"
+
+
+def _seed_patient(item: DemoPatient, sandbox: Sandbox | None) -> Patient:
+    """Create or refresh one patient by INS in its scope, through patient_save (validation, search keys)."""
+    patient = Patient.objects.filter(ins=item.ins, sandbox=sandbox).first() or Patient(
+        ins=item.ins, sandbox=sandbox
+    )
     patient.identity_status = item.identity_status
     patient.birth_name = item.birth_name
     patient.usual_name = item.usual_name

@@ -22,14 +22,14 @@ Dates are fixed: document dates, and "ajouté le" (the services' added_at / reco
 trace keeps the moment of the seed; an archiving or deletion date is set after its service). One
 exception, on purpose: the document "non visible par le patient" is added on the day of the seed
 (its date is that day), so that the patient is told 14 days later and sees it one month after the
-seed; `seed_demo --reset` adds it again from the day of the reset.
+seed (for the trainees' copies: the day the workshop's model sandbox was built, daily).
 
 Idempotent: a dataset document is known by (patient, type, title), whatever its status, and is
 never added twice; a vaccination by (patient, vaccine, date, dose). Each document is added in its
 own transaction, outside seed_demo's (a stored file must not outlive a rolled-back row).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -60,7 +60,7 @@ from documents.services import (
     vaccination_add,
 )
 from documents.validation import validate_upload
-from patients.models import Patient
+from patients.models import Patient, Sandbox
 from workshop import sample_files
 from workshop.demo import PATIENTS, PROFESSIONALS, DemoPatient
 
@@ -671,9 +671,10 @@ class SeedReport:
     vaccinations_added: int = 0
 
 
-def seed_documents() -> SeedReport:
-    """Add what the dataset defines and is missing; never touch what exists (see the module doc)."""
-    patients = {item.key: Patient.objects.get(ins=item.ins) for item in PATIENTS}
+def seed_documents(sandbox: Sandbox | None = None) -> SeedReport:
+    """Add what the dataset defines and is missing, to the patients of one scope (the portal's, or
+    a workshop sandbox's copies); never touch what exists (see the module doc)."""
+    patients = {item.key: Patient.objects.get(ins=item.ins, sandbox=sandbox) for item in PATIENTS}
     professionals = {
         user.rpps: user for user in User.objects.filter(rpps__in=[p.rpps for p in PROFESSIONALS])
     }
@@ -807,25 +808,7 @@ def _seed_vaccination(item: DemoVaccination, patient: Patient, professional: Use
 
 
 # ---------------------------------------------------------------------------------------------
-# Reset and summary
-
-
-def delete_documents(patients: Iterable[Patient]) -> None:
-    """For `seed_demo --reset`: delete the documents (rows, and their files once the transaction
-    commits) and the vaccinations of these patients; seed_documents then adds the dataset's again.
-    Their traces stay (the access history is append-only) with the document's code and title."""
-    documents = Document.objects.filter(patient__in=patients)
-    names = [name for name in documents.values_list("file", flat=True) if name]
-    documents.delete()
-    Vaccination.objects.filter(patient__in=patients).delete()
-    storage = Document.file.field.storage
-
-    def remove_files() -> None:
-        for name in names:
-            if storage.exists(name):
-                storage.delete(name)
-
-    transaction.on_commit(remove_files)
+# Summary
 
 
 @dataclass(frozen=True)
@@ -847,7 +830,9 @@ def summary() -> list[PatientSummary]:
     today = timezone.localdate()
     rows = {
         row["patient__ins"]: row
-        for row in Document.objects.filter(patient__ins__in=[item.ins for item in PATIENTS])
+        for row in Document.objects.filter(
+            patient__ins__in=[item.ins for item in PATIENTS], patient__sandbox__isnull=True
+        )
         .values("patient__ins")
         .annotate(
             active=Count("pk", filter=Q(status=DocumentStatus.ACTIVE)),
@@ -857,7 +842,9 @@ def summary() -> list[PatientSummary]:
         )
     }
     vaccinations = dict(
-        Vaccination.objects.filter(patient__ins__in=[item.ins for item in PATIENTS])
+        Vaccination.objects.filter(
+            patient__ins__in=[item.ins for item in PATIENTS], patient__sandbox__isnull=True
+        )
         .values_list("patient__ins")
         .annotate(count=Count("pk"))
         .values_list("patient__ins", "count")

@@ -15,6 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from accounts.middleware import open_to_administrators
 
 TRAINER_PERMISSION = "workshop.run_workshop"
+# Set at login: whether to show the ATELIER menu entry, without two permission queries on
+# every page. Display only: every trainer page checks is_trainer() itself.
+TRAINER_MENU_SESSION_KEY = "workshop_menu"
 
 
 def is_trainer(user: object) -> bool:
@@ -35,3 +38,11 @@ def trainer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         return view(request, *args, **kwargs)
 
     return open_to_administrators(wrapped)
+
+
+def remember_trainer_menu(
+    sender: object, request: HttpRequest | None, user: object, **kwargs: object
+) -> None:
+    """user_logged_in receiver (workshop/apps.py): note in the session whether to show ATELIER."""
+    if request is not None and hasattr(request, "session"):
+        request.session[TRAINER_MENU_SESSION_KEY] = is_trainer(user)

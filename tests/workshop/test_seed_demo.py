@@ -57,23 +57,27 @@ def _state() -> list[tuple]:
 
 def _patient_state() -> list[tuple]:
     """Every demo fact about patients, by natural keys (INS, RPPS, FINESS, serial): pks may change."""
-    patients = Patient.objects.order_by("ins").values_list(
-        "ins",
-        "identity_status",
-        "birth_name",
-        "usual_name",
-        "birth_first_names",
-        "first_name",
-        "sex",
-        "birth_date",
-        "birth_place_cog",
-        "email",
-        "dmp_status",
-        "closed_on",
-        "closing_reason",
-        "emergency_samu_allowed",
-        "emergency_others_allowed",
-        "emergency_masked_allowed",
+    patients = (
+        Patient.objects.filter(sandbox=None)
+        .order_by("ins")
+        .values_list(
+            "ins",
+            "identity_status",
+            "birth_name",
+            "usual_name",
+            "birth_first_names",
+            "first_name",
+            "sex",
+            "birth_date",
+            "birth_place_cog",
+            "email",
+            "dmp_status",
+            "closed_on",
+            "closing_reason",
+            "emergency_samu_allowed",
+            "emergency_others_allowed",
+            "emergency_masked_allowed",
+        )
     )
     relations = [
         (
@@ -81,7 +85,7 @@ def _patient_state() -> list[tuple]:
             sorted(patient.legal_representatives.values_list("ins", flat=True)),
             sorted(patient.dmp_attending_physicians.values_list("rpps", flat=True)),
         )
-        for patient in Patient.objects.order_by("ins")
+        for patient in Patient.objects.filter(sandbox=None).order_by("ins")
     ]
     vitale = [
         (
@@ -90,19 +94,23 @@ def _patient_state() -> list[tuple]:
             card.in_reader,
             sorted(card.beneficiaries.values_list("ins", flat=True)),
         )
-        for card in VitaleCard.objects.order_by("serial")
+        for card in VitaleCard.objects.filter(holder__sandbox=None).order_by("serial")
     ]
-    stays = CareStay.objects.order_by("patient__ins", "started_on").values_list(
-        "patient__ins", "establishment__finess", "started_on", "ended_on"
+    stays = (
+        CareStay.objects.filter(patient__sandbox=None)
+        .order_by("patient__ins", "started_on")
+        .values_list("patient__ins", "establishment__finess", "started_on", "ended_on")
     )
-    blocks = Block.objects.order_by("patient__ins").values_list(
-        "patient__ins", "professional__rpps", "blocked_at"
+    blocks = (
+        Block.objects.filter(patient__sandbox=None)
+        .order_by("patient__ins")
+        .values_list("patient__ins", "professional__rpps", "blocked_at")
     )
     return [*patients, *relations, *vitale, *stays, *blocks]
 
 
 def _patient(key: str) -> Patient:
-    return Patient.objects.get(ins=next(item.ins for item in PATIENTS if item.key == key))
+    return Patient.objects.get(sandbox=None, ins=next(item.ins for item in PATIENTS if item.key == key))
 
 
 @pytest.mark.django_db
@@ -181,7 +189,7 @@ def test_every_demo_patient_has_a_valid_ins_that_agrees_with_the_traits():
 @pytest.mark.django_db
 def test_the_rich_record_belongs_to_a_qualified_adult_man_in_marchals_care_team():
     seed_demo()
-    patient = Patient.objects.get(ins=RICH_RECORD.ins)
+    patient = Patient.objects.get(sandbox=None, ins=RICH_RECORD.ins)
 
     assert (patient.sex, patient.identity_status, patient.is_minor) == ("M", IdentityStatus.QUALIFIEE, False)
     assert patient.stays.filter(establishment__name="Centre hospitalier Sainte-Odile", ended_on=None).exists()
@@ -317,11 +325,14 @@ def test_reset_works_on_a_fresh_database_and_twice():
 
 
 @pytest.mark.django_db
-def test_reset_wipes_the_trainees_work_but_keeps_traced_patients_and_accounts():
-    seed_demo()
+def test_reset_wipes_the_declarations_but_keeps_traced_patients_accounts_and_documents():
+    call_command("seed_demo", stdout=io.StringIO())
     fresh = _state()
     seeded = Trace.objects.count()  # the dataset's documents and vaccinations, each traced
-    patient, marchal = Patient.objects.get(ins=RICH_RECORD.ins), User.objects.get(username=MARCHAL)
+    patient, marchal = (
+        Patient.objects.get(sandbox=None, ins=RICH_RECORD.ins),
+        User.objects.get(username=MARCHAL),
+    )
     rothenbach, schaller = User.objects.get(username=ROTHENBACH), _patient("schaller")
     trainee = User.objects.create(username="stagiaire-trace", is_demo=True)
     with transaction.atomic():
@@ -338,11 +349,11 @@ def test_reset_wipes_the_trainees_work_but_keeps_traced_patients_and_accounts():
 
     call_command("seed_demo", "--reset", stdout=io.StringIO())
 
-    assert Patient.objects.get(ins=RICH_RECORD.ins).pk == patient.pk  # kept, with its history
+    assert Patient.objects.get(sandbox=None, ins=RICH_RECORD.ins).pk == patient.pk  # kept, with its history
     assert User.objects.get(username=MARCHAL).pk == marchal.pk
-    # The trainees' two traces stay, and so do the seed's: reset deletes the demo documents and
-    # vaccinations and adds them again, traced again (tests/workshop/test_seed_documents.py).
-    assert Trace.objects.count() == 2 * seeded + 2
+    # The two traces stay, and so do the seed's; reset adds none: it leaves the shared patients'
+    # documents alone and the workshop sandboxes' fresh copies carry no trace.
+    assert Trace.objects.count() == seeded + 2
     assert not Authorization.objects.exists() and not RecordAccess.objects.exists()
     assert not User.objects.get(username="stagiaire-trace").is_active
     assert [row for row in _state() if row[0] != "stagiaire-trace"] == fresh

@@ -26,7 +26,7 @@ from documents.models import (
     Vaccination,
     add_months,
 )
-from documents.services import document_add, document_delete
+from documents.services import document_add
 from documents.validation import validate_upload
 from patients.models import Patient
 from workshop import demo_documents, sample_files
@@ -49,7 +49,7 @@ SLIDES_GRID = {
 
 
 def _patient(key: str) -> Patient:
-    return Patient.objects.get(ins=next(item.ins for item in PATIENTS if item.key == key))
+    return Patient.objects.get(sandbox=None, ins=next(item.ins for item in PATIENTS if item.key == key))
 
 
 def _user(rpps: str) -> User:
@@ -70,41 +70,50 @@ def _media_files() -> set[str]:
 
 
 def _document_state() -> list[tuple]:
-    """The dataset's documents and vaccinations by natural keys (codes and storage names are random)."""
-    documents = Document.objects.order_by("patient__ins", "title").values_list(
-        "patient__ins",
-        "document_type__code",
-        "title",
-        "document_date",
-        "added_at",
-        "source",
-        "author__rpps",
-        "author_label",
-        "practice_label",
-        "original_filename",
-        "mime_type",
-        "size",
-        "sha256",
-        "masked_to_professionals",
-        "hidden_from_patient",
-        "patient_informed_on",
-        "visible_to_patient_on",
-        "hidden_from_legal_representatives",
-        "status",
-        "status_changed_at",
+    """The shared demo patients' documents and vaccinations by natural keys (codes and storage
+    names are random); the workshop sandboxes' copies are left out."""
+    documents = (
+        Document.objects.filter(patient__sandbox=None)
+        .order_by("patient__ins", "title")
+        .values_list(
+            "patient__ins",
+            "document_type__code",
+            "title",
+            "document_date",
+            "added_at",
+            "source",
+            "author__rpps",
+            "author_label",
+            "practice_label",
+            "original_filename",
+            "mime_type",
+            "size",
+            "sha256",
+            "masked_to_professionals",
+            "hidden_from_patient",
+            "patient_informed_on",
+            "visible_to_patient_on",
+            "hidden_from_legal_representatives",
+            "status",
+            "status_changed_at",
+        )
     )
     # The document hidden from the patient is added at the moment of the seed: its day only.
     documents = [
         (*row[:4], timezone.localtime(row[4]).date() if row[14] else row[4], *row[5:]) for row in documents
     ]
-    vaccinations = Vaccination.objects.order_by("patient__ins", "vaccinated_on", "vaccine").values_list(
-        "patient__ins",
-        "vaccine",
-        "vaccinated_on",
-        "lot_number",
-        "dose_type",
-        "recorded_by__rpps",
-        "recorded_at",
+    vaccinations = (
+        Vaccination.objects.filter(patient__sandbox=None)
+        .order_by("patient__ins", "vaccinated_on", "vaccine")
+        .values_list(
+            "patient__ins",
+            "vaccine",
+            "vaccinated_on",
+            "lot_number",
+            "dose_type",
+            "recorded_by__rpps",
+            "recorded_at",
+        )
     )
     return [*documents, *vaccinations]
 
@@ -118,7 +127,7 @@ def seeded(db):
 
 
 def test_the_rich_record_has_the_slides_eleven_documents_in_the_grid(seeded):
-    patient = Patient.objects.get(ins=RICH_RECORD.ins)
+    patient = Patient.objects.get(sandbox=None, ins=RICH_RECORD.ins)
 
     for viewer in (patient, _user(WENDLING)):  # the patient, and his médecin traitant (reads all)
         visible = Document.objects.visible_to(viewer, patient)
@@ -143,7 +152,7 @@ def test_the_rich_record_has_the_slides_eleven_documents_in_the_grid(seeded):
 
 
 def test_the_rich_records_sources_are_the_demo_gp_assurance_maladie_and_the_patient(seeded):
-    patient = Patient.objects.get(ins=RICH_RECORD.ins)
+    patient = Patient.objects.get(sandbox=None, ins=RICH_RECORD.ins)
     documents = Document.objects.filter(patient=patient)
 
     assert Counter(documents.values_list("source", flat=True)) == {
@@ -396,40 +405,32 @@ def test_seeding_twice_adds_nothing(seeded):
     assert Trace.objects.count() == traces
 
 
-def test_reset_puts_the_dataset_back_and_removes_the_trainees_documents(
+def test_reset_leaves_the_shared_patients_documents_and_their_history_alone(
     seeded, django_capture_on_commit_callbacks
 ):
-    fresh = _document_state()
-    codes = set(Document.objects.values_list("code", flat=True))
-    old_files = _media_files()
-    holtzinger = Patient.objects.get(ins=RICH_RECORD.ins)
-    # A trainee (logged in as Élise MARCHAL) adds a document; another (as Antoine WENDLING) deletes one.
-    upload = SimpleUploadedFile("stagiaire.pdf", sample_files.pdf("Compte rendu d'un stagiaire"))
+    """Trainees work in their sandboxes: reset no longer deletes and adds again the shared demo
+    patients' documents, which piled an "a ajouté le document" trace per document on each reset."""
+    holtzinger = Patient.objects.get(sandbox=None, ins=RICH_RECORD.ins)
+    upload = SimpleUploadedFile("ajout.pdf", sample_files.pdf("Compte rendu ajouté"))
     document_add(
         professional=_user(MARCHAL),
         patient=holtzinger,
         document_type=DocumentType.objects.get(code="11488-4"),
-        title="Compte rendu d'un stagiaire",
+        title="Compte rendu ajouté",
         document_date=date(2026, 1, 5),
         upload=validate_upload(upload),
         content=upload,
     )
-    document_delete(
-        professional=_user(WENDLING),
-        document=Document.objects.get(patient=holtzinger, document_type__code="96173-0"),
-    )
-    assert Document.objects.visible_to(holtzinger, holtzinger).count() == 11  # 12 - 1
+    state, files = _document_state(), _media_files()
+    traces = Trace.objects.filter(patient=holtzinger).count()
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", "--reset", stdout=io.StringIO())
 
-    assert _document_state() == fresh  # same documents, same bytes, same dates
-    assert not set(Document.objects.values_list("code", flat=True)) & codes  # added again
-    assert _grid(Document.objects.visible_to(holtzinger, holtzinger)) == SLIDES_GRID
-    assert _media_files() == set(Document.objects.exclude(file="").values_list("file", flat=True))
-    assert not _media_files() & old_files  # the old files went with their rows
-    assert Trace.objects.filter(document_title="Compte rendu d'un stagiaire").exists()  # history stays
-    assert Patient.objects.get(ins=RICH_RECORD.ins).pk == holtzinger.pk
+    assert _document_state() == state
+    assert Trace.objects.filter(patient=holtzinger).count() == traces
+    assert files <= _media_files()  # the sandboxes' copies come on top
+    assert Patient.objects.get(sandbox=None, ins=RICH_RECORD.ins).pk == holtzinger.pk
     call_command("verify_traces", stdout=io.StringIO())
 
 
@@ -441,7 +442,7 @@ def test_reset_twice_from_an_empty_database(db, django_capture_on_commit_callbac
         call_command("seed_demo", "--reset", stdout=io.StringIO())
 
     assert _document_state() == first
-    assert Document.objects.filter(patient__ins=RICH_RECORD.ins).count() == 11
+    assert Document.objects.filter(patient__sandbox=None, patient__ins=RICH_RECORD.ins).count() == 11
 
 
 def test_a_failure_half_way_leaves_no_row_and_no_file(db, monkeypatch):
@@ -468,7 +469,12 @@ def test_the_command_prints_the_documents_of_every_demo_patient(db):
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
 
-    lines = out.getvalue().split("Documents de démonstration", 1)[1].splitlines()[1:]
+    lines = (
+        out.getvalue()
+        .split("Documents de démonstration", 1)[1]
+        .split("Atelier de formation", 1)[0]
+        .splitlines()[1:]
+    )
     assert len(lines) == len(PATIENTS)
     expected = Counter(item.patient for item in [*DOCUMENTS, *REIMBURSEMENTS])
     for item, line in zip(PATIENTS, lines, strict=True):

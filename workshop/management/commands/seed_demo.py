@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.models import CPSCard
 from workshop.demo import HOMONYMS, PATIENTS, VITALE_CARDS, seed_demo
 from workshop.demo_documents import summary
+from workshop.demo_workshop import seed_demo_workshop
 
 
 class Command(BaseCommand):
@@ -12,7 +14,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Remet le jeu de démonstration dans son état initial (comptes, patients, autorisations, documents).",
+            help="Remet le jeu de démonstration dans son état initial : comptes, autorisations des patients "
+            "partagés (leurs documents et leur historique restent), bacs à sable de la session de démonstration.",
         )
 
     def handle(self, *args: object, reset: bool, **options: object) -> None:
@@ -23,6 +26,8 @@ class Command(BaseCommand):
                 "ses comptes ont des secrets publiés dans le README."
             )
         logins = seed_demo(reset=reset)
+        workshop = seed_demo_workshop(reset=reset)
+        logins.insert(-1, workshop.trainer)
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration (code porteur des cartes : 1234)"))
         for login in logins:
             self.stdout.write(
@@ -63,4 +68,24 @@ class Command(BaseCommand):
                 f"  {row.patient.display_name:<24} né(e) le {row.patient.birth_date:%d/%m/%Y}  "
                 f"{row.documents:>2} document(s){' dont ' + ', '.join(details) if details else ''} ; "
                 f"{row.vaccinations} vaccination(s) au carnet"
+            )
+        self._write_workshop(workshop)
+
+    def _write_workshop(self, workshop: object) -> None:
+        session = workshop.session
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Atelier de formation : session « {session.name} » du {session.date:%d/%m/%Y} "
+                f"(formatrice {workshop.trainer.name}, /atelier/{session.code}/)"
+            )
+        )
+        cards = dict(
+            CPSCard.objects.filter(user__in=[t.user_id for t in workshop.trainees]).values_list(
+                "user_id", "number"
+            )
+        )
+        for trainee in workshop.trainees:
+            self.stdout.write(
+                f"  poste {trainee.position}  {trainee.user.display_name:<20} {trainee.get_profession_display():<34} "
+                f"RPPS {trainee.user.rpps}  carte {cards.get(trainee.user_id, '—'):<10}  PIN {trainee.pin}"
             )
