@@ -9,6 +9,7 @@ from django.core.management import call_command
 from accounts.services import card_check_pin
 from audit.models import Trace
 from patients.models import Sandbox
+from tests.helpers import client_request
 from workshop.demo import DEMO_PIN
 from workshop.demo_workshop import DEMO_SESSION_NAME, DEMO_TRAINEES, TRAINER
 from workshop.models import WorkshopSession
@@ -25,7 +26,7 @@ def test_seed_demo_makes_a_trainer_and_one_ready_session_however_often_it_runs()
 
     session = WorkshopSession.objects.get(name=DEMO_SESSION_NAME)
     assert is_trainer(session.trainer) and session.trainer.rpps == TRAINER.rpps
-    assert card_check_pin(number=TRAINER.card_number, pin=DEMO_PIN).ok
+    assert card_check_pin(request=client_request(), number=TRAINER.card_number, pin=DEMO_PIN).ok
     assert list(session.trainees.values_list("profession", flat=True)) == list(DEMO_TRAINEES)
     for trainee in session.trainees.all():
         assert not is_trainer(trainee.user)
