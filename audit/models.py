@@ -30,6 +30,8 @@ class Action(models.TextChoices):
     AUTHORIZATION_WITHDRAWN = "authorization_withdrawn", "a retiré son autorisation"
     HISTORY_VIEWED = "history_viewed", "a consulté l'historique des accès"
     DOCUMENT_VIEWED = "document_viewed", "a consulté le document"
+    # The "Parcours de soins" grid shows which rubriques hold documents, and when: a read of the DMP.
+    CARE_PATHWAY_VIEWED = "care_pathway_viewed", "a consulté le parcours de soins"
     DOCUMENT_ADDED = "document_added", "a ajouté le document"
     DOCUMENT_MASKED = "document_masked", "a masqué le document"
     DOCUMENT_UNMASKED = "document_unmasked", "a démasqué le document"
