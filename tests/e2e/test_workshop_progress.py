@@ -68,6 +68,14 @@ def test_the_trainer_watches_a_trainee_do_every_step_of_the_slides(
 
     trainer_context = browser.new_context()
     dashboard = trainer_context.new_page()
+    csp_violations: list[str] = []
+    for watched in (page, dashboard):
+        watched.on(
+            "console",
+            lambda message: (
+                csp_violations.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
     login_with_card(dashboard, base, trainer.cpscard_set.get().number, DEFAULT_PIN)
     dashboard.goto(f"{base}/atelier/{session.code}/tableau-de-bord/")
     for step in STEPS:
@@ -85,7 +93,7 @@ def test_the_trainer_watches_a_trainee_do_every_step_of_the_slides(
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_text("Parcours de l'atelier : 1 étape(s) faite(s) sur 7")).to_be_visible()
     _expect_ticked(dashboard, 1)
-    expect(dashboard.locator("#grille-parcours")).to_contain_text("Recherche par identité depuis 0 min")
+    expect(dashboard.locator("#grille-parcours")).to_contain_text("Recherche par identité depuis")
 
     # 2. identity search
     page.get_by_role("link", name="Rechercher un patient").click()
@@ -151,4 +159,5 @@ def test_the_trainer_watches_a_trainee_do_every_step_of_the_slides(
     expect(history).to_contain_text("a consulté le parcours de soins")
     assert_accessible(dashboard)
     dashboard.screenshot(path=SHOTS / "progress-history.png", full_page=True)
+    assert csp_violations == []  # the poll is a static script, its fragment has no inline code
     trainer_context.close()
