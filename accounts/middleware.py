@@ -25,9 +25,20 @@ def open_to_administrators(view: Callable[..., HttpResponse]) -> Callable[..., H
     return view
 
 
+def not_user_activity(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a view that a page calls by itself (a poll), not the user: it does not reset the idle
+    clock, so a page left open does not keep its session alive past the idle timeout."""
+    view.counts_as_activity = False  # type: ignore[attr-defined]
+    return view
+
+
 class SessionLifetimeMiddleware:
     """Ends a session idle for longer than DMP_SESSION_IDLE_TIMEOUT (15 min) or older than
-    DMP_SESSION_MAX_AGE (12 h), whatever the cookie says: the server's clock decides."""
+    DMP_SESSION_MAX_AGE (12 h), whatever the cookie says: the server's clock decides.
+
+    The idle clock is refreshed once the view is known (process_view), except for views marked
+    @not_user_activity.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -45,13 +56,16 @@ class SessionLifetimeMiddleware:
             ):
                 logout(request)
                 messages.info(request, "Votre session a expiré. Veuillez vous identifier à nouveau.")
-            elif now - last_seen > LAST_SEEN_REFRESH_SECONDS:
-                request.session[SESSION_LAST_SEEN_AT] = now
-            if request.user.is_authenticated:
-                session_touch(
-                    request, started_at=started
-                )  # "Mes sessions": last activity, at most once a minute
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+        if request.user.is_authenticated and getattr(view_func, "counts_as_activity", True):
+            now = time.time()
+            if now - request.session.get(SESSION_LAST_SEEN_AT, now) > LAST_SEEN_REFRESH_SECONDS:
+                request.session[SESSION_LAST_SEEN_AT] = now
+            # "Mes sessions": last activity, at most once a minute (a poll is not activity).
+            session_touch(request, started_at=request.session.get(SESSION_STARTED_AT))
+        return None
 
 
 class VerifiedProfessionalMiddleware(LoginRequiredMiddleware):

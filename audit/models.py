@@ -34,6 +34,8 @@ class Action(models.TextChoices):
     DOCUMENT_VIEWED = "document_viewed", "a consulté le document"
     # Saved as a file rather than shown in the browser: the patient reads which one happened.
     DOCUMENT_DOWNLOADED = "document_downloaded", "a téléchargé le document"
+    # The "Parcours de soins" grid shows which rubriques hold documents, and when: a read of the DMP.
+    CARE_PATHWAY_VIEWED = "care_pathway_viewed", "a consulté le parcours de soins"
     DOCUMENT_ADDED = "document_added", "a ajouté le document"
     DOCUMENT_MASKED = "document_masked", "a masqué le document"
     DOCUMENT_UNMASKED = "document_unmasked", "a démasqué le document"

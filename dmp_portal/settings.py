@@ -173,6 +173,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "dmp_portal.context_processors.portal",
+                "workshop.context_processors.scenario",
             ],
         },
     },

@@ -14,10 +14,13 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.models import Action
+from audit.services import record
 from documents import services
 from documents.forms import ConfidentialityForm, DocumentFilterForm, Sort, author_choices
 from documents.grid import build_grid
@@ -109,7 +112,15 @@ def document_list(request: HttpRequest, patient: Patient, decision: access.Decis
 @dmp_view
 def document_grid(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
     """ "Parcours de soins": rubriques by years, "De AAAA à AAAA"; a cell opens the filtered list."""
-    counts = visible_documents(request, patient, decision).rubrique_year_counts()
+    with transaction.atomic():
+        record(
+            actor=request.user,
+            patient=patient,
+            action=Action.CARE_PATHWAY_VIEWED,
+            mode=decision.mode.value,
+            request=request,
+        )
+        counts = visible_documents(request, patient, decision).rubrique_year_counts()
     years = Document.objects.in_grid_years_of(request.user, patient, decision=decision).years()
     grid = build_grid(counts, list(Rubrique.objects.all()), years)
     return render(request, "documents/document_grid.html", _context(patient, decision, grid=grid))

@@ -502,6 +502,8 @@ def _base(within: QuerySet[Patient] | None) -> QuerySet[Patient]:
 
 
 VITALE_SEARCH_DETAILS = "carte Vitale"
+IDENTITY_SEARCH_DETAILS = "Recherche par critères d'identité"
+NO_RESULT = "0 résultat(s)"
 
 
 def _trace_search(professional: User, details: str, request: HttpRequest | None) -> None:
@@ -519,7 +521,7 @@ def identity_search(
     outcome = f"plus de {MAX_RESULTS} résultats" if result.too_many else f"{len(result.matches)} résultat(s)"
     _trace_search(
         professional,
-        f"Recherche par critères d'identité ({', '.join(criteria.labels())}) : {outcome}",
+        f"{IDENTITY_SEARCH_DETAILS} ({', '.join(criteria.labels())}) : {outcome}",
         request,
     )
     return result

@@ -209,6 +209,8 @@ def _create_trainee(
         specialty=profile.specialty,
         card_type=profile.card_type,
         is_demo=True,  # fictive: the e-CPS simulator serves it like the demo accounts
+        # e-CPS needs a contact in the directory (User.can_activate_ecps); never a real mailbox.
+        email=f"poste-{position}.{rpps}@atelier.invalid",
     )
     user.set_unusable_password()
     user.save()

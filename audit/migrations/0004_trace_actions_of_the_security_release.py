@@ -1,6 +1,6 @@
 """The actions added by the security and fidelity work: administrators' reads and the access-right
 changes they make, "Mes sessions", the e-CPS account events, downloads told apart from
-consultations. Only the list of allowed actions changes (a check constraint)."""
+consultations, the "Parcours de soins" grid read. Only the list of allowed actions changes (a check constraint)."""
 
 from django.conf import settings
 from django.db import migrations, models
@@ -41,6 +41,7 @@ class Migration(migrations.Migration):
                     ("history_viewed", "a consulté l'historique des accès"),
                     ("document_viewed", "a consulté le document"),
                     ("document_downloaded", "a téléchargé le document"),
+                    ("care_pathway_viewed", "a consulté le parcours de soins"),
                     ("document_added", "a ajouté le document"),
                     ("document_masked", "a masqué le document"),
                     ("document_unmasked", "a démasqué le document"),
@@ -96,6 +97,7 @@ class Migration(migrations.Migration):
                             "history_viewed",
                             "document_viewed",
                             "document_downloaded",
+                            "care_pathway_viewed",
                             "document_added",
                             "document_masked",
                             "document_unmasked",

@@ -25,6 +25,9 @@ def _urls(session: WorkshopSession) -> dict[str, tuple[str, str]]:
         "workshop:session_reset": ("post", reverse("workshop:session_reset", args=[code])),
         "workshop:trainee_reset": ("post", reverse("workshop:trainee_reset", args=[code, 1])),
         "workshop:session_end": ("post", reverse("workshop:session_end", args=[code])),
+        "workshop:dashboard": ("get", reverse("workshop:dashboard", args=[code])),
+        "workshop:dashboard_grid": ("get", reverse("workshop:dashboard_grid", args=[code])),
+        "workshop:trainee_history": ("get", reverse("workshop:trainee_history", args=[code, 1])),
     }
 
 
