@@ -18,12 +18,14 @@ import datetime
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from accounts.models import CardType, Profession
@@ -48,6 +50,8 @@ from tests.factories import (
     set_habilitation,
 )
 from tests.helpers import login_verified
+from workshop.roles import TRAINER_PERMISSION
+from workshop.services import workshop_session_create
 
 # --- answers ---------------------------------------------------------------------------------
 
@@ -94,6 +98,8 @@ PERSONAS = [
     "closed",  # a care-team physician of a patient whose DMP is closed
     "opposed",  # a physician outside the care team; the patient opposed emergency access
     "administrator",  # staff, password and TOTP through the administrator login
+    "trainer",  # a pharmacist with the trainer permission, running the world's workshop session
+    "trainee",  # a trainee of that session: reaches only their own sandbox's patients
 ]
 
 # Shared exceptions: who is refused a professional page, and how.
@@ -104,16 +110,31 @@ DMP_PAGE = PORTAL | {
     "closed": REFUSED,
     "outsider": TO_AUTHORIZATION,
     "opposed": TO_AUTHORIZATION,
+    "trainer": TO_AUTHORIZATION,
+    "trainee": NOT_FOUND,  # a portal patient is out of a trainee's scope: as if it did not exist
 }
 # The authorization page: for whoever must declare; the others are sent on or refused.
-DECLARING = PORTAL | {"outsider": OK, "opposed": OK, "blocked": REFUSED, "closed": REFUSED}
+DECLARING = PORTAL | {
+    "outsider": OK,
+    "opposed": OK,
+    "trainer": OK,
+    "blocked": REFUSED,
+    "closed": REFUSED,
+    "trainee": NOT_FOUND,
+}
+# The trainer's pages: the session's own trainer and the administrators (superusers see every
+# session); any other professional, trainees included, is refused.
+TRAINERS_ONLY = NOT_LOGGED_IN | dict.fromkeys(
+    [*PROFESSIONS, "blocked", "outsider", "closed", "opposed", "trainee"], REFUSED
+)
 NOBODY: dict[str, Answer] = {}
 
 
 @dataclass(frozen=True)
 class Row:
     """Expected answers to GET and POST: (default, {persona: exception}). `args` says which
-    identifiers the URL takes (None, "patient", "document", "card" or "session")."""
+    identifiers the URL takes (None, "patient", "document", "card", "session", "workshop" or "post":
+    the world's workshop session, and its first trainee's post)."""
 
     get: tuple[Answer, dict[str, Answer]]
     post: tuple[Answer, dict[str, Answer]]
@@ -167,6 +188,26 @@ MATRIX: dict[str, Row] = {
     # workshop: the survey for every professional, the live figures also for administrators
     # (what each sees of the page: tests/workshop/test_statistics_page.py)
     "workshop:statistics": Row(get=(OK, NOT_LOGGED_IN), post=(NOT_ALLOWED, NOT_LOGGED_IN)),
+    "workshop:sessions": Row(get=(OK, TRAINERS_ONLY), post=(NOT_ALLOWED, NOT_LOGGED_IN)),
+    "workshop:session_create": Row(get=(OK, TRAINERS_ONLY), post=(OK, TRAINERS_ONLY)),
+    "workshop:session": Row(get=(OK, TRAINERS_ONLY), post=(NOT_ALLOWED, NOT_LOGGED_IN), args="workshop"),
+    "workshop:sheets": Row(get=(OK, TRAINERS_ONLY), post=(NOT_ALLOWED, NOT_LOGGED_IN), args="workshop"),
+    "workshop:sheet": Row(get=(OK, TRAINERS_ONLY), post=(NOT_ALLOWED, NOT_LOGGED_IN), args="post"),
+    "workshop:dashboard": Row(get=(OK, TRAINERS_ONLY), post=(NOT_ALLOWED, NOT_LOGGED_IN), args="workshop"),
+    "workshop:dashboard_grid": Row(
+        get=(OK, TRAINERS_ONLY), post=(NOT_ALLOWED, NOT_LOGGED_IN), args="workshop"
+    ),
+    "workshop:trainee_history": Row(get=(OK, TRAINERS_ONLY), post=(NOT_ALLOWED, NOT_LOGGED_IN), args="post"),
+    "workshop:trainee_reset": Row(
+        get=(NOT_ALLOWED, NOT_LOGGED_IN), post=(to("workshop:session"), TRAINERS_ONLY), args="post"
+    ),
+    "workshop:session_reset": Row(
+        get=(NOT_ALLOWED, NOT_LOGGED_IN), post=(to("workshop:session"), TRAINERS_ONLY), args="workshop"
+    ),
+    # Last of the workshop's rows: ending the session changes what the pages above answer.
+    "workshop:session_end": Row(
+        get=(NOT_ALLOWED, NOT_LOGGED_IN), post=(to("workshop:session"), TRAINERS_ONLY), args="workshop"
+    ),
     "documents:list": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "documents:grid": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "documents:add": Row(get=(OK, DMP_PAGE), post=(OK, DMP_PAGE), args="patient"),
@@ -294,6 +335,15 @@ def _build_world() -> SimpleNamespace:
     Block.objects.create(patient=home, professional=users["blocked"])
     users["administrator"] = AdministratorFactory()
     TOTPDeviceFactory(user=users["administrator"])
+    users["trainer"] = _professional("21")
+    app_label, codename = TRAINER_PERMISSION.split(".")
+    users["trainer"].user_permissions.add(
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    )
+    workshop = workshop_session_create(
+        trainer=users["trainer"], name="Atelier", on=datetime.date.today(), professions=["pharmacien"]
+    )
+    users["trainee"] = workshop.trainees.get().user
     patient_of = {"closed": closed, "opposed": opposed}
     return SimpleNamespace(
         users=users,
@@ -304,13 +354,25 @@ def _build_world() -> SimpleNamespace:
         card_elsewhere=VitaleCardFactory(holder=other, in_reader=False).pk,
         # Another professional's open session: ending it from one's own "Mes sessions" is a 404.
         foreign_session=OpenSessionFactory(user=author).code,
+        workshop=workshop.code,
     )
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world_media(tmp_path_factory) -> Path:
+    """One MEDIA_ROOT for the module: the world's files (the workshop's sandboxes) are built once."""
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _module_media(settings, world_media) -> None:
+    settings.MEDIA_ROOT = world_media  # after tests/conftest.py's per-test MEDIA_ROOT
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, world_media):
     """Built once, in a transaction rolled back after the module; each test runs in a savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=world_media), transaction.atomic():
         yield _build_world()
         transaction.set_rollback(True)
 
@@ -389,6 +451,10 @@ def url_for(world: SimpleNamespace, name: str, row: Row, persona: str, variant: 
             return reverse(name, args=[patient.code, world.document[owner.pk].code])
         case "session":
             return reverse(name, args=[world.foreign_session])
+        case "workshop":
+            return reverse(name, args=[world.workshop])
+        case "post":
+            return reverse(name, args=[world.workshop, 1])
         case "card":
             return reverse(name, args=[world.card_elsewhere if variant != "own" else world.card_in_reader])
     raise AssertionError(f"unknown URL arguments: {row.args}")
@@ -401,6 +467,8 @@ def variants(row: Row) -> list[str]:
         "document": ["own", "other patient", "other document"],
         "card": ["own", "other document"],
         "session": ["own"],
+        "workshop": ["own"],
+        "post": ["own"],
     }[row.args]
 
 
