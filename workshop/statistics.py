@@ -23,8 +23,12 @@ from audit.models import Action, Trace
 from documents.models import Document, DocumentSource, DocumentStatus, DocumentType, Rubrique
 from patients.access import Mode
 from workshop import survey
+from workshop.models import WorkshopSession
+from workshop.progress import progress_for, steps_for
 
 SMALL_CELL_THRESHOLD = 5
+# Running sessions drawn on the page, the latest first (a trainer runs one or two at a time).
+MAX_SESSION_CHARTS = 5
 SMALL_CELL_TEXT = f"< {SMALL_CELL_THRESHOLD}"
 SECONDARY_TEXT = "masqué"
 NO_MODE_LABEL = "Mode non précisé"
@@ -127,11 +131,10 @@ def survey_breakdown() -> Breakdown:
 
 
 def _documents() -> QuerySet[Document]:
-    """The documents the portal's figures count: those still in a DMP (active or archived).
-
-    When workshop sandboxes exist, this is where the figures keep to the portal's own patients.
+    """The documents the portal's figures count: those still in a DMP (active or archived), of the
+    portal's own patients (the workshop sandboxes' copies would count each document forty times).
     """
-    return Document.objects.exclude(status=DocumentStatus.DELETED)
+    return Document.objects.exclude(status=DocumentStatus.DELETED).filter(patient__sandbox__isnull=True)
 
 
 def documents_by_rubrique() -> Breakdown:
@@ -205,7 +208,7 @@ def accesses_by_mode() -> Breakdown:
     order, zero included, then any other value the history holds (older wording, no mode).
     """
     found = dict(
-        Trace.objects.filter(action=Action.RECORD_OPENED)
+        Trace.objects.filter(action=Action.RECORD_OPENED, patient__sandbox__isnull=True)
         .order_by()
         .values("mode")
         .annotate(n=Count("*"))
@@ -228,12 +231,30 @@ def live_breakdowns() -> tuple[Breakdown, ...]:
     return (documents_by_rubrique(), documents_by_year(), documents_by_source(), accesses_by_mode())
 
 
-def steps_completed_by_session() -> tuple[Breakdown, ...]:
-    """Hook: per workshop session, how many trainees completed each step of the scenario.
-
-    Workshop sessions and their scenario steps do not exist yet (issue 10, items 2 and 4). The
-    work that adds them fills this function: one Breakdown per running session, counted from
-    the traces by one aggregate query, with `protect()` if it may name a trainee. The page
-    draws whatever this returns, and nothing while it returns no session.
-    """
-    return ()
+def steps_completed_by_session(trainer: object) -> tuple[Breakdown, ...]:
+    """Per running session of this trainer (every running one for a superuser; the latest
+    MAX_SESSION_CHARTS): how many of its trainees have done each step, from the traces
+    (workshop/progress.py: one query per session). Exact counts, not `protect()`ed: the trainer
+    already sees each trainee on the session's dashboard."""
+    sessions = WorkshopSession.objects.run_by(trainer).filter(ended_at__isnull=True)[:MAX_SESSION_CHARTS]
+    breakdowns = []
+    for session in sessions:
+        trainees = list(session.trainees.all())
+        progress = progress_for(session, trainees)
+        cells = tuple(
+            Cell(step.label, n, format_count(n))
+            for step in steps_for(session)
+            for n in [sum(1 for row in progress if step.key in row.done_at)]
+        )
+        breakdowns.append(
+            Breakdown(
+                f"session-{session.code}",
+                f"Atelier « {session.name} » du {session.date:%d/%m/%Y}",
+                "Nombre de stagiaires ayant fait chaque étape du parcours, d'après l'historique des accès.",
+                "Étape",
+                "Stagiaires",
+                cells,
+                scale=len(trainees),
+            )
+        )
+    return tuple(breakdowns)

@@ -158,7 +158,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         "survey_chart": bar_chart(statistics.survey_breakdown()),
         "trainer": trainer,
         "live_charts": [bar_chart(b) for b in statistics.live_breakdowns()] if trainer else [],
-        "session_charts": [bar_chart(b) for b in statistics.steps_completed_by_session()] if trainer else [],
+        "session_charts": [bar_chart(b) for b in statistics.steps_completed_by_session(request.user)]
+        if trainer
+        else [],
         "threshold": statistics.SMALL_CELL_THRESHOLD,
     }
     return render(request, "workshop/statistics.html", context)

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from audit.models import Action
 from audit.services import record
+from documents.models import Document
 from patients.access import Mode
 from tests.factories import DocumentFactory, PatientFactory, PhysicianFactory
 from workshop import statistics, survey
@@ -80,5 +81,23 @@ def test_the_live_figures_take_one_query_each_whatever_the_data(django_assert_nu
     assert [len(b.cells) for b in breakdowns] == [10, 11, 3, 4]
 
 
-def test_no_workshop_session_has_steps_to_show_yet():
-    assert statistics.steps_completed_by_session() == ()
+def test_a_trainer_without_a_running_session_has_no_steps_to_show(trainer):
+    assert statistics.steps_completed_by_session(trainer) == ()
+
+
+def test_each_running_session_counts_its_trainees_per_step_from_the_traces(workshop_session, trainer):
+    pharmacist = workshop_session.trainees.get(position=1).user
+    with transaction.atomic():
+        record(actor=pharmacist, action=Action.LOGIN, details="e-CPS")
+
+    (chart,) = statistics.steps_completed_by_session(trainer)
+
+    assert chart.title == "Atelier « Atelier de Strasbourg » du 12/03/2026"
+    assert [cell.count for cell in chart.cells][:2] == [1, 0]  # logged in with e-CPS; no search yet
+    assert chart.scale == 2
+
+
+def test_the_portal_figures_leave_the_workshop_sandboxes_out(workshop_session):
+    assert Document.objects.filter(patient__sandbox__isnull=False).exists()
+    counted = sum(cell.count or 0 for cell in statistics.documents_by_source().cells)
+    assert counted == Document.objects.filter(patient__sandbox__isnull=True).count() == 0
