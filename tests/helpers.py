@@ -50,3 +50,11 @@ def login_patient(client: Client, person, record=None) -> Client:
     session[SESSION_LAST_SEEN_AT] = time.time()
     session.save()
     return client
+
+
+def make_minor(patient) -> None:
+    """Make `patient` a child (for "invisible aux représentants légaux", offered on minors only)."""
+    from django.utils import timezone
+
+    patient.birth_date = timezone.localdate().replace(year=timezone.localdate().year - 10, day=1)
+    type(patient).objects.filter(pk=patient.pk).update(birth_date=patient.birth_date)
