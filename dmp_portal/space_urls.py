@@ -21,5 +21,8 @@ urlpatterns = [
     path("professionnels/", space_views.professionals, name="professionals"),
     path("professionnels/bloquer/", space_views.block, name="block"),
     path("professionnels/debloquer/<int:block_id>/", space_views.unblock, name="unblock"),
+    path("parametres/", space_views.settings_page, name="settings"),
+    path("parametres/fermer/", space_views.close, name="close"),
+    path("parametres/reactiver/", space_views.reopen, name="reopen"),
     path("historique/", documents_views.history, name="history"),
 ]

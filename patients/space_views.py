@@ -11,7 +11,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,7 +28,7 @@ from patients.models import (
     PatientEmailDevice,
     RecordAccess,
 )
-from patients.space_forms import SpaceCodeForm, SpaceLoginForm
+from patients.space_forms import CloseForm, EmergencyChoicesForm, SpaceCodeForm, SpaceLoginForm
 
 PROFESSIONALS_REFUSED = "Mon espace santé est réservé aux patients et à leurs représentants légaux."
 CODE_REFUSED = "Code incorrect ou expiré. Vérifiez le code reçu ou recommencez la connexion."
@@ -205,3 +205,65 @@ def unblock(request: HttpRequest, current: space.Space, block_id: int) -> HttpRe
         "nécessaire pour accéder à votre profil.",
     )
     return redirect("space:professionals")
+
+
+@space_view
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest, current: space.Space) -> HttpResponse:
+    """ "Paramètres": the three emergency choices; close or reopen the DMP."""
+    patient = current.record
+    data = request.POST if request.method == "POST" else None
+    choices = EmergencyChoicesForm(data, instance=patient, prefix="urgence")
+    close = CloseForm(prefix="fermeture")
+    if request.method == "POST" and choices.is_valid():
+        services.emergency_choices_change(
+            **actor_of(current),
+            patient=patient,
+            samu_allowed=choices.cleaned_data["emergency_samu_allowed"],
+            others_allowed=choices.cleaned_data["emergency_others_allowed"],
+            masked_allowed=choices.cleaned_data["emergency_masked_allowed"],
+            request=request,
+        )
+        messages.success(request, "Vos choix d'accès en cas d'urgence sont enregistrés.")
+        return redirect("space:settings")
+    return _settings(request, current, choices, close)
+
+
+def _settings(
+    request: HttpRequest, current: space.Space, choices: EmergencyChoicesForm, close: CloseForm
+) -> HttpResponse:
+    context = {"current": current, "section": "settings", "choices": choices, "close": close}
+    return render(request, "patients/space/settings.html", context)
+
+
+@space_view
+@require_POST
+def close(request: HttpRequest, current: space.Space) -> HttpResponse:
+    form = CloseForm(request.POST, prefix="fermeture")
+    if form.is_valid():
+        try:
+            services.dmp_close(
+                **actor_of(current),
+                patient=current.record,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Votre dossier médical partagé est fermé.")
+        return redirect("space:settings")
+    choices = EmergencyChoicesForm(instance=current.record, prefix="urgence")
+    return _settings(request, current, choices, form)
+
+
+@space_view
+@require_POST
+def reopen(request: HttpRequest, current: space.Space) -> HttpResponse:
+    try:
+        services.dmp_reopen(**actor_of(current), patient=current.record, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Votre dossier médical partagé est réactivé.")
+    return redirect("space:settings")
