@@ -19,7 +19,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TITLE = "Compte rendu de cardiologie"
-SHOTS = "/tmp/patient-space-{}.png"
+SHOTS = "/tmp/patient-space-{}.png"  # noqa: S108 — screenshots to look at, as the brief asks
 
 
 @pytest.fixture
