@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 
 from accounts.open_sessions import session_touch
 from accounts.services import SESSION_LAST_SEEN_AT, SESSION_STARTED_AT
+from accounts.viewer import SESSION_PATIENT_PERSON, patient_session_alive, viewer_for
 
 # Writing the session on every request would cost a database write per page: the idle
 # clock is refreshed at most once every 30 s, well inside the 15-minute timeout.
@@ -34,10 +35,11 @@ def not_user_activity(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
 class SessionLifetimeMiddleware:
     """Ends a session idle for longer than DMP_SESSION_IDLE_TIMEOUT (15 min) or older than
-    DMP_SESSION_MAX_AGE (12 h), whatever the cookie says: the server's clock decides.
+    DMP_SESSION_MAX_AGE (12 h), whatever the cookie says: the server's clock decides. A patient
+    session (Mon espace santé, no User row) follows the same clocks and is flushed when over.
 
-    The idle clock is refreshed once the view is known (process_view), except for views marked
-    @not_user_activity.
+    A professional's idle clock is refreshed once the view is known (process_view), except for
+    views marked @not_user_activity.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -56,6 +58,12 @@ class SessionLifetimeMiddleware:
             ):
                 logout(request)
                 messages.info(request, "Votre session a expiré. Veuillez vous identifier à nouveau.")
+        elif SESSION_PATIENT_PERSON in request.session:
+            if not patient_session_alive(request):
+                request.session.flush()
+                messages.info(request, "Votre session a expiré. Veuillez vous identifier à nouveau.")
+            elif time.time() - request.session[SESSION_LAST_SEEN_AT] > LAST_SEEN_REFRESH_SECONDS:
+                request.session[SESSION_LAST_SEEN_AT] = time.time()
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
@@ -68,9 +76,21 @@ class SessionLifetimeMiddleware:
         return None
 
 
+class ViewerMiddleware:
+    """Resolves who is looking once per request: `request.viewer` (accounts/viewer.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.viewer = viewer_for(request)
+        return self.get_response(request)
+
+
 class VerifiedProfessionalMiddleware(LoginRequiredMiddleware):
     """Deny by default: every view needs a professional verified by CPS card or e-CPS.
 
+    A patient session (Mon espace santé) is refused outright, never sent to the login.
     Exempt: views marked @login_not_required (login, health check, static files) and the
     admin, whose site demands a verified staff member itself (dmp_portal.admin); views marked
     @open_to_administrators also admit that verified staff member. A session
@@ -83,6 +103,8 @@ class VerifiedProfessionalMiddleware(LoginRequiredMiddleware):
         match = request.resolver_match
         if match is not None and match.app_name == "admin":
             return None
+        if request.viewer.is_patient_side:
+            raise PermissionDenied("Réservé aux professionnels de santé.")
         user = request.user
         if user.is_authenticated and user.is_verified():
             if user.is_professional:

@@ -11,5 +11,6 @@ from django.conf import settings
 
 
 def virtual_readers_enabled() -> bool:
-    """True in demo mode (a workshop mode, when it exists, joins here)."""
+    """True in demo mode (a workshop mode, when it exists, joins here): the virtual Carte Vitale
+    reader, the e-CPS simulator and the mailbox that shows a patient's emailed code."""
     return settings.DMP_DEMO_MODE

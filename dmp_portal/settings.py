@@ -155,6 +155,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.ViewerMiddleware",
     "accounts.middleware.VerifiedProfessionalMiddleware",
 ]
 

@@ -267,10 +267,13 @@ class DocumentAddForm(forms.Form):
         error_messages={"required": "Choisissez la confidentialité du document."},
     )
 
-    def __init__(self, *args, professional: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, professional: User, minor: bool = True, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.professional = professional
         self.validated_file: ValidatedFile | None = None
+        if not minor:  # "invisible aux représentants légaux" is offered on a minor's record only
+            field = self.fields["confidentiality"]
+            field.choices = [c for c in field.choices if c[0] != Confidentiality.HIDDEN_FROM_REPRESENTATIVES]
         types = list(professional_document_types())
         self._types = {str(t.pk): t for t in types}
         groups: dict[str, list[tuple[str, str]]] = {}
@@ -390,6 +393,10 @@ class ConfidentialityForm(forms.Form):
             field = self.fields["hidden_from_patient"]
             field.disabled = True
             field.help_text = "Ce choix se fait à l'ajout du document."
+        if not document.patient.is_minor and not document.hidden_from_legal_representatives:
+            field = self.fields["hidden_from_legal_representatives"]
+            field.disabled = True
+            field.help_text = "Réservé au dossier d'un patient mineur."
 
 
 # ---------------------------------------------------------------------------------------------

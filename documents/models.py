@@ -243,6 +243,12 @@ def still_hidden_from_patient(day: date) -> Q:
     return Q(hidden_from_patient=True, visible_to_patient_on__gt=day)
 
 
+# INVISIBLE_REPRESENTANTS_LEGAUX protects a minor's secret from their parents: an adult has none.
+ADULT_HAS_NO_REPRESENTATIVE = (
+    "« Document invisible aux représentants légaux » ne concerne que le dossier d'un patient mineur."
+)
+
+
 class DocumentQuerySet(models.QuerySet):
     def visible_to(
         self,
@@ -468,6 +474,8 @@ class Document(models.Model):
             errors["comment"] = f"Le commentaire ne peut pas dépasser {COMMENT_MAX_LENGTH} caractères."
         if (self.source == DocumentSource.PROFESSIONAL) != (self.author_id is not None):
             errors["author"] = "Un document de professionnel indique son auteur ; les autres n'en ont pas."
+        if self.hidden_from_legal_representatives and self.patient_id and not self.patient.is_minor:
+            errors["hidden_from_legal_representatives"] = ADULT_HAS_NO_REPRESENTATIVE
         if errors:
             raise ValidationError(errors)
 

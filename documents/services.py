@@ -22,6 +22,7 @@ from typing import IO
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -439,3 +440,35 @@ def vaccination_add(
         request=request,
     )
     return vaccination
+
+
+@transaction.atomic
+def documents_set_masked(
+    *,
+    actor_label: str,
+    patient: Patient,
+    documents: QuerySet[Document],
+    masked: bool,
+    request: HttpRequest | None = None,
+) -> int:
+    """The patient masks (or unmasks) documents to professionals, from Mon espace santé: one
+    trace per document that changes, in this transaction; returns how many changed.
+
+    `documents` must already be the patient's visible ones (visible_to): a code from another
+    record, or a document the patient may not see yet, is simply not in it."""
+    changed = list(
+        documents.select_for_update(of=("self",))
+        .filter(patient=patient)
+        .exclude(masked_to_professionals=masked)
+    )
+    Document.objects.filter(pk__in=[d.pk for d in changed]).update(masked_to_professionals=masked)
+    for document in changed:
+        record(
+            actor=None,
+            actor_label=actor_label,
+            patient=patient,
+            document=document,
+            action=Action.DOCUMENT_MASKED if masked else Action.DOCUMENT_UNMASKED,
+            request=request,
+        )
+    return len(changed)

@@ -16,6 +16,7 @@ the text escaped: it keeps the portal's strict policy (settings.SECURE_CSP), not
 
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.db import transaction
@@ -44,7 +45,7 @@ def document_consult(
     if document.is_text:
         _trace(request, patient, decision, document)
         context = {"patient": patient, "decision": decision, "tab": TAB, "document": document}
-        return _no_store(render(request, "documents/document_text.html", context))
+        return no_store(render(request, "documents/document_text.html", context))
     return _serve(request, patient, decision, document, inline=opens_inline(document))
 
 
@@ -59,6 +60,16 @@ def document_download(
 def _serve(
     request: HttpRequest, patient: Patient, decision: access.Decision, document: Document, *, inline: bool
 ) -> HttpResponse:
+    return serve(
+        document,
+        inline=inline,
+        trace=lambda action: _trace(request, patient, decision, document, action),
+    )
+
+
+def serve(document: Document, *, inline: bool, trace: Callable[[Action], None]) -> HttpResponse:
+    """The file's answer, once `trace(action)` has written the reading's trace: shared by
+    the professional's DMP and the patient's space (documents/space_views.py)."""
     if document.is_text:
         content = document.text.encode()
         # The title may hold a slash ("Synthèse 2023/2024"): not a path, a character.
@@ -75,13 +86,7 @@ def _serve(
         except FileNotFoundError:
             raise Http404("Le fichier de ce document est introuvable.") from None
     try:
-        _trace(
-            request,
-            patient,
-            decision,
-            document,
-            Action.DOCUMENT_VIEWED if inline else Action.DOCUMENT_DOWNLOADED,
-        )
+        trace(Action.DOCUMENT_VIEWED if inline else Action.DOCUMENT_DOWNLOADED)
     except BaseException:
         if handle is not None:
             handle.close()
@@ -94,7 +99,7 @@ def _serve(
     # Set here, so that the CSP middleware leaves it as it is (it only fills an absent header).
     response["Content-Security-Policy"] = SERVED_FILE_POLICY
     response["X-Content-Type-Options"] = "nosniff"  # also set by SecurityMiddleware; never lost here
-    return _no_store(response)
+    return no_store(response)
 
 
 def _trace(
@@ -117,7 +122,7 @@ def _trace(
         )
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store, private"
     return response
 

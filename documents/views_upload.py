@@ -45,9 +45,9 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
 @dmp_view
 def document_add(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
     if request.method == "POST":
-        form = DocumentAddForm(request.POST, request.FILES, professional=request.user)
+        form = DocumentAddForm(request.POST, request.FILES, professional=request.user, minor=patient.is_minor)
     else:
-        form = DocumentAddForm(professional=request.user)
+        form = DocumentAddForm(professional=request.user, minor=patient.is_minor)
     if request.method == "POST" and form.is_valid():
         try:
             document = services.document_add(

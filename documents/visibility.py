@@ -9,6 +9,11 @@ Never shown to anyone: deleted documents (deletion is logical), documents of a t
 rubrique). Archived documents stay visible (archiving tidies a list, it hides nothing): pages flag
 them with `Document.is_archived` and may split lists with `.active()` / `.archived()`.
 
+Who is looking is an accounts.viewer.Viewer (`request.viewer`), and the rule dispatches on its kind,
+never on the class of the argument. Call sites may pass `request.user` (a professional) or, outside
+a request (seed, tests), a patients.Patient looking at `patient` (themselves, or a minor they
+represent): both are turned into a Viewer first, by `viewer_of`.
+
 A professional (accounts.User with an RPPS):
 1. needs a favourable access decision (patients.access): none, and they see nothing. Pass the
    `decision` the view already has to save its queries; it must be this viewer's for this patient;
@@ -19,11 +24,12 @@ A professional (accounts.User with an RPPS):
    médecin traitant DMP, or if they are in emergency access (bris de glace or SAMU) and the patient
    allowed masked documents in emergency.
 
-The patient (the same patients.Patient as `patient`): every document except, while it lasts, one
+The patient (a PATIENT viewer whose record is `patient`): every document except, while it lasts, one
 not visible to the patient (INVISIBLE_PATIENT until `visible_to_patient_on`). Masking to
 professionals does not hide a document from its patient.
 
-A legal representative (a patients.Patient in patient.legal_representatives): what the patient
+A legal representative (a LEGAL_REPRESENTATIVE viewer whose record is `patient`, and who is in
+patient.legal_representatives: checked in the SQL, whatever the session says): what the patient
 sees, minus the documents invisible to legal representatives (INVISIBLE_REPRESENTANTS_LEGAUX).
 
 The "Parcours de soins" grid's years (`Document.objects.in_grid_years_of(viewer, patient, ...)`,
@@ -45,6 +51,7 @@ from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.viewer import Viewer, ViewerKind, as_viewer
 from documents.models import DocumentStatus, DocumentType, HabilitationRule, still_hidden_from_patient
 from patients import access
 from patients.models import Patient
@@ -66,11 +73,25 @@ def restrict(
     if patient is None or patient.pk is None:
         return documents.none()
     shown = _shown(documents, patient)
-    if isinstance(viewer, Patient):
-        return _patient_side(shown, viewer, patient, today=today)
-    if isinstance(viewer, User):
-        return _professional(shown, viewer, patient, decision=decision)
+    seen_by = viewer_of(viewer, patient)
+    if seen_by.is_patient_side:
+        return _patient_side(shown, seen_by, patient, today=today)
+    if seen_by.is_professional:
+        return _professional(shown, seen_by.user, patient, decision=decision)
     return documents.none()
+
+
+def viewer_of(who: object, patient: Patient) -> Viewer:
+    """The Viewer for `who` looking at `patient`'s record (a Patient: themselves or a minor they
+    represent; a patient-side Viewer must be looking at this very record, or it is nobody)."""
+    if isinstance(who, Patient):
+        if who.pk is None:
+            return as_viewer(None)
+        return Viewer.patient_side(person_id=who.pk, record_id=patient.pk)
+    viewer = as_viewer(who)
+    if viewer.is_patient_side and viewer.record_id != patient.pk:
+        return as_viewer(None)
+    return viewer
 
 
 def restrict_grid_span(
@@ -83,8 +104,9 @@ def restrict_grid_span(
 ) -> QuerySet:
     """The documents whose year the grid shows as a column (module docstring): `restrict` without
     its matrix clause, for professionals only. Never a list, a count or a download."""
-    if isinstance(viewer, User) and patient is not None and patient.pk is not None:
-        return _professional(_shown(documents, patient), viewer, patient, decision=decision, matrix=False)
+    seen_by = viewer_of(viewer, patient) if patient is not None and patient.pk is not None else None
+    if seen_by is not None and seen_by.is_professional:
+        return _professional(_shown(documents, patient), seen_by.user, patient, decision=decision, matrix=False)
     return restrict(documents, viewer, patient, decision=decision, today=today)
 
 
@@ -106,17 +128,18 @@ def restrict_vaccinations(
     if patient is None or patient.pk is None:
         return vaccinations.none()
     of_patient = vaccinations.filter(patient=patient)
-    if isinstance(viewer, Patient):
-        if viewer.pk is None:
-            return vaccinations.none()
-        if viewer.pk == patient.pk:
-            return of_patient
-        return of_patient.filter(_is_legal_representative(viewer, patient))
-    if isinstance(viewer, User):
-        if _allowed_decision(viewer, patient, decision) is None:
+    seen_by = viewer_of(viewer, patient)
+    if seen_by.kind is ViewerKind.PATIENT:
+        return of_patient
+    if seen_by.kind is ViewerKind.LEGAL_REPRESENTATIVE:
+        return of_patient.filter(_is_legal_representative(seen_by, patient))
+    if seen_by.is_professional:
+        if _allowed_decision(seen_by.user, patient, decision) is None:
             return vaccinations.none()
         system, code = VACCINATION_HISTORY_TYPE
-        readable = DocumentType.objects.filter(code_system=system, code=code).filter(_readable("pk", viewer))
+        readable = DocumentType.objects.filter(code_system=system, code=code).filter(
+            _readable("pk", seen_by.user)
+        )
         return of_patient.filter(Exists(readable))
     return vaccinations.none()
 
@@ -162,19 +185,17 @@ def _readable(field: str, viewer: User) -> Q:
     )
 
 
-def _patient_side(shown: QuerySet, viewer: Patient, patient: Patient, *, today: date | None) -> QuerySet:
-    if viewer.pk is None:
-        return shown.none()
+def _patient_side(shown: QuerySet, viewer: Viewer, patient: Patient, *, today: date | None) -> QuerySet:
     today = today or timezone.localdate()
     seen = shown.exclude(still_hidden_from_patient(today))
-    if viewer.pk == patient.pk:
+    if viewer.kind is ViewerKind.PATIENT:
         return seen
     return seen.filter(_is_legal_representative(viewer, patient), hidden_from_legal_representatives=False)
 
 
-def _is_legal_representative(viewer: Patient, patient: Patient) -> Exists:
+def _is_legal_representative(viewer: Viewer, patient: Patient) -> Exists:
     return Exists(
         Patient.legal_representatives.through.objects.filter(
-            from_patient_id=patient.pk, to_patient_id=viewer.pk
+            from_patient_id=patient.pk, to_patient_id=viewer.person_id
         )
     )

@@ -24,6 +24,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.viewer import Viewer, as_viewer
 from patients.models import Authorization, AuthorizationKind, Block, CareStay, Patient, RecordAccess
 
 # "Accéder à un DMP pour la première fois ou depuis plus de six mois depuis la dernière connexion"
@@ -130,18 +131,23 @@ def decide_consent(facts: AccessFacts) -> Decision:
     return Decision(mode=Mode.CONSENT)
 
 
-def facts_for(user: User, patient: Patient, *, now: datetime | None = None) -> AccessFacts:
+def facts_for(user: User | Viewer, patient: Patient, *, now: datetime | None = None) -> AccessFacts:
     """Everything `decide` needs for one patient."""
     return facts_for_many(user, [patient], now=now)[patient.pk]
 
 
 def facts_for_many(
-    user: User, patients: Iterable[Patient], *, now: datetime | None = None
+    user: User | Viewer, patients: Iterable[Patient], *, now: datetime | None = None
 ) -> dict[int, AccessFacts]:
-    """The facts for many patients in six queries, whatever their number ("Mes patients")."""
+    """The facts for many patients in six queries, whatever their number ("Mes patients").
+
+    Only a professional viewer gets past `_prior_refusal`: a patient or a legal representative
+    reads their record in Mon espace santé, never through this decision."""
     now = now or timezone.now()
     patients = list(patients)
-    if not user.is_professional:
+    viewer = as_viewer(user)
+    user = viewer.user
+    if not viewer.is_professional:
         return {
             p.pk: AccessFacts(now, False, p.is_open, False, False, False, None, None, None, False, False)
             for p in patients
@@ -197,5 +203,5 @@ def facts_for_many(
     }
 
 
-def decision_for(user: User, patient: Patient) -> Decision:
+def decision_for(user: User | Viewer, patient: Patient) -> Decision:
     return decide(facts_for(user, patient))

@@ -99,8 +99,8 @@ def history(request: HttpRequest, patient: Patient, decision: access.Decision) -
         if mine:
             traces = traces.filter(actor=request.user)
         if period.is_valid():
-            traces = _within(traces, period.cleaned_data)
-        page = _page(request, traces.order_by("-created_at", "-pk"))
+            traces = within(traces, period.cleaned_data)
+        page = page_of(request, traces.order_by("-created_at", "-pk"))
         rows = history_rows(page, request.user, patient, decision=decision)
     context = {
         "patient": patient,
@@ -115,7 +115,7 @@ def history(request: HttpRequest, patient: Patient, decision: access.Decision) -
     return render(request, "patients/history.html", context)
 
 
-def _within(traces: QuerySet[Trace], period: dict) -> QuerySet[Trace]:
+def within(traces: QuerySet[Trace], period: dict) -> QuerySet[Trace]:
     """Whole days in Europe/Paris, as a range on created_at (the patient index still serves)."""
     tz = timezone.get_current_timezone()
     if period.get("since"):
@@ -125,7 +125,7 @@ def _within(traces: QuerySet[Trace], period: dict) -> QuerySet[Trace]:
     return traces
 
 
-def _page(request: HttpRequest, traces: QuerySet[Trace]) -> Page:
+def page_of(request: HttpRequest, traces: QuerySet[Trace]) -> Page:
     return Paginator(
         traces.only("created_at", "actor_label", "action", "details", "document_code", "document_title"),
         TRACES_PER_PAGE,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.models import CooldownMixin, SideChannelDevice, ThrottlingMixin, TimestampMixin
 
 from accounts.models import Establishment
 from patients.ins import validate_ins
@@ -410,3 +411,48 @@ class RecordAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.professional} → {self.patient}"
+
+
+# A wrong code waits 1 s, then 2, 4, 8… (django-otp's throttling); five wrong codes in a row void
+# the code, and a new one is sent at most once a minute.
+PATIENT_CODE_THROTTLE_FACTOR = 1
+PATIENT_CODE_MAX_FAILURES = 5
+PATIENT_CODE_COOLDOWN_SECONDS = 60
+PATIENT_CODE_VALIDITY_SECONDS = 300
+
+
+class PatientEmailDevice(TimestampMixin, CooldownMixin, ThrottlingMixin, SideChannelDevice):
+    """The one-time code emailed to a patient to open Mon espace santé.
+
+    django-otp's email device (django_otp.plugins.otp_email) belongs to a User; patients are not
+    User rows, so this is the same device built from django-otp's own parts (side-channel token,
+    valid for a few minutes, cleared once used, throttled, cooled down) for a Patient.
+    """
+
+    user = None
+    patient = models.OneToOneField(Patient, models.CASCADE, related_name="email_device")
+
+    class Meta:
+        verbose_name = "code à usage unique (Mon espace santé)"
+
+    def __str__(self) -> str:
+        return f"Code Mon espace santé de {self.patient}"
+
+    def get_throttle_factor(self) -> int:
+        return PATIENT_CODE_THROTTLE_FACTOR
+
+    def get_cooldown_duration(self) -> int:
+        return PATIENT_CODE_COOLDOWN_SECONDS
+
+    def verify_token(self, token: str) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        if super().verify_token(token):
+            self.throttle_reset()
+            return True
+        self.throttle_increment(commit=False)
+        if self.throttling_failure_count >= PATIENT_CODE_MAX_FAILURES:
+            self.token = None
+        self.save()
+        return False

@@ -116,8 +116,9 @@ def authorization_withdraw(
 
 # ---------------------------------------------------------------------------------------------
 # Who may open the DMP: blocks, care stays, médecins traitants DMP, status, emergency choices.
-# The administration calls these today (and the patient space will): each writes its trace in the
-# patient's history, in the same transaction, with the actor who made the change.
+# The administration and the patient space (patients/space_views.py) call these: each writes its
+# trace in the patient's history, in the same transaction, with the actor who made the change (a
+# patient has no User row: actor None and `actor_label`, their name and role).
 
 
 def _professional_label(professional: User) -> str:
@@ -134,7 +135,12 @@ def _stay_label(stay: CareStay) -> str:
 
 @transaction.atomic
 def block_add(
-    *, actor: User, patient: Patient, professional: User, request: HttpRequest | None = None
+    *,
+    actor: User | None,
+    actor_label: str = "",
+    patient: Patient,
+    professional: User,
+    request: HttpRequest | None = None,
 ) -> Block:
     """The patient blocks this professional: no access from their next request, whatever the consent."""
     block = Block(patient=patient, professional=professional, blocked_at=timezone.now())
@@ -142,6 +148,7 @@ def block_add(
     block.save()
     record(
         actor=actor,
+        actor_label=actor_label,
         patient=patient,
         action=Action.BLOCK_ADDED,
         details=_professional_label(professional),
@@ -151,10 +158,13 @@ def block_add(
 
 
 @transaction.atomic
-def block_remove(*, actor: User, block: Block, request: HttpRequest | None = None) -> None:
+def block_remove(
+    *, actor: User | None, actor_label: str = "", block: Block, request: HttpRequest | None = None
+) -> None:
     """Lift a block: the professional needs an authorization again, like anyone outside the care team."""
     record(
         actor=actor,
+        actor_label=actor_label,
         patient=block.patient,
         action=Action.BLOCK_REMOVED,
         details=_professional_label(block.professional),
@@ -221,7 +231,14 @@ def attending_physician_remove(
 
 
 @transaction.atomic
-def dmp_close(*, actor: User, patient: Patient, reason: str, request: HttpRequest | None = None) -> Patient:
+def dmp_close(
+    *,
+    actor: User | None,
+    actor_label: str = "",
+    patient: Patient,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Patient:
     """Close the DMP: nobody opens it any more; it is kept (ten years by law) and can be reopened."""
     reason = reason.strip()
     if not reason:
@@ -235,18 +252,27 @@ def dmp_close(*, actor: User, patient: Patient, reason: str, request: HttpReques
     )
     patient.full_clean()
     patient.save(update_fields=["dmp_status", "closed_on", "closing_reason"])
-    record(actor=actor, patient=patient, action=Action.DMP_CLOSED, details=reason, request=request)
+    record(
+        actor=actor,
+        actor_label=actor_label,
+        patient=patient,
+        action=Action.DMP_CLOSED,
+        details=reason,
+        request=request,
+    )
     return patient
 
 
 @transaction.atomic
-def dmp_reopen(*, actor: User, patient: Patient, request: HttpRequest | None = None) -> Patient:
+def dmp_reopen(
+    *, actor: User | None, actor_label: str = "", patient: Patient, request: HttpRequest | None = None
+) -> Patient:
     if patient.is_open:
         raise ValidationError({"dmp_status": "Ce DMP est déjà ouvert."})
     patient.dmp_status, patient.closed_on, patient.closing_reason = DMPStatus.ACTIVE, None, ""
     patient.full_clean()
     patient.save(update_fields=["dmp_status", "closed_on", "closing_reason"])
-    record(actor=actor, patient=patient, action=Action.DMP_REOPENED, request=request)
+    record(actor=actor, actor_label=actor_label, patient=patient, action=Action.DMP_REOPENED, request=request)
     return patient
 
 
@@ -257,7 +283,8 @@ def _yes_no(value: bool) -> str:
 @transaction.atomic
 def emergency_choices_change(
     *,
-    actor: User,
+    actor: User | None,
+    actor_label: str = "",
     patient: Patient,
     samu_allowed: bool,
     others_allowed: bool,
@@ -274,6 +301,7 @@ def emergency_choices_change(
     )
     record(
         actor=actor,
+        actor_label=actor_label,
         patient=patient,
         action=Action.EMERGENCY_CHOICES_CHANGED,
         details=(

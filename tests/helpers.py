@@ -66,3 +66,25 @@ def client_request(address: str = "203.0.113.7") -> HttpRequest:
 def wrong_code(device) -> str:
     """A code the device will refuse: the one of five minutes ago (outside the drift tolerance)."""
     return code_for(device, offset_steps=10)
+
+
+def login_patient(client: Client, person, record=None) -> Client:
+    """Log `client` in to Mon espace santé as `person` (looking at `record`, themselves by default),
+    as patients.space.login_verify would after the right code."""
+    from accounts.viewer import SESSION_PATIENT_PERSON, SESSION_PATIENT_RECORD
+
+    session = client.session
+    session[SESSION_PATIENT_PERSON] = person.pk
+    session[SESSION_PATIENT_RECORD] = (record or person).pk
+    session[SESSION_STARTED_AT] = time.time()
+    session[SESSION_LAST_SEEN_AT] = time.time()
+    session.save()
+    return client
+
+
+def make_minor(patient) -> None:
+    """Make `patient` a child (for "invisible aux représentants légaux", offered on minors only)."""
+    from django.utils import timezone
+
+    patient.birth_date = timezone.localdate().replace(year=timezone.localdate().year - 10, day=1)
+    type(patient).objects.filter(pk=patient.pk).update(birth_date=patient.birth_date)

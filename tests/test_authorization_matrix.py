@@ -49,7 +49,7 @@ from tests.factories import (
     VitaleCardFactory,
     set_habilitation,
 )
-from tests.helpers import login_verified
+from tests.helpers import login_patient, login_verified
 from workshop.roles import TRAINER_PERMISSION
 from workshop.services import workshop_session_create
 
@@ -100,10 +100,11 @@ PERSONAS = [
     "administrator",  # staff, password and TOTP through the administrator login
     "trainer",  # a pharmacist with the trainer permission, running the world's workshop session
     "trainee",  # a trainee of that session: reaches only their own sandbox's patients
+    "patient",  # the personas' patient, logged in to Mon espace santé: never a professional page
 ]
 
 # Shared exceptions: who is refused a professional page, and how.
-NOT_LOGGED_IN = {"anonymous": TO_LOGIN, "ecps_pending": TO_LOGIN, "unverified": TO_LOGIN}
+NOT_LOGGED_IN = {"anonymous": TO_LOGIN, "ecps_pending": TO_LOGIN, "unverified": TO_LOGIN, "patient": REFUSED}
 PORTAL = NOT_LOGGED_IN | {"administrator": REFUSED}
 DMP_PAGE = PORTAL | {
     "blocked": REFUSED,
@@ -122,6 +123,17 @@ DECLARING = PORTAL | {
     "closed": REFUSED,
     "trainee": NOT_FOUND,
 }
+# Mon espace santé: the patient reads (GET) their pages; POST-only actions; the anonymous are sent
+# to the space's own entrance.
+TO_SPACE_LOGIN = Answer(302, "space:login")
+STRANGERS = dict.fromkeys(["anonymous", "ecps_pending", "unverified", "administrator"], TO_SPACE_LOGIN)
+SPACE_GET = STRANGERS | {"patient": OK}
+SPACE_NO_POST = STRANGERS | {"patient": NOT_ALLOWED}
+SPACE_ACTION = STRANGERS
+SPACE_PUBLIC = dict.fromkeys(["anonymous", "ecps_pending", "unverified", "administrator"], OK) | {
+    "patient": to("space:documents")  # already in: on to their documents
+}
+SPACE_CODE = STRANGERS | {"patient": TO_SPACE_LOGIN}  # no login in progress: back to the entrance
 # The trainer's pages: the session's own trainer and the administrators (superusers see every
 # session); any other professional, trainees included, is refused.
 TRAINERS_ONLY = NOT_LOGGED_IN | dict.fromkeys(
@@ -187,6 +199,48 @@ MATRIX: dict[str, Row] = {
     # documents: the DMP's decision, then visible_to for each document
     # workshop: the survey for every professional, the live figures also for administrators
     # (what each sees of the page: tests/workshop/test_statistics_page.py)
+    # Mon espace santé: the patient's own space (a minor's for a legal representative); every
+    # professional refused; sessions without a professional (pending, unverified, administrator)
+    # are strangers to it, like the anonymous: sent to its entrance.
+    **{
+        name: Row(get=(REFUSED, SPACE_GET), post=(REFUSED, SPACE_NO_POST))
+        for name in ("space:documents", "space:professionals", "space:history")
+    },
+    "space:settings": Row(
+        get=(REFUSED, SPACE_GET), post=(REFUSED, SPACE_GET | {"patient": to("space:settings")})
+    ),
+    "space:login": Row(get=(REFUSED, SPACE_PUBLIC), post=(REFUSED, SPACE_PUBLIC)),
+    "space:code": Row(get=(REFUSED, SPACE_CODE), post=(REFUSED, SPACE_CODE)),
+    "space:code_simulator": Row(get=(NOT_FOUND, NOBODY), post=(NOT_ALLOWED, NOBODY)),  # demo mode only
+    "space:document_consult": Row(
+        get=(REFUSED, SPACE_GET), post=(REFUSED, SPACE_NO_POST), args="space_document"
+    ),
+    "space:document_download": Row(
+        get=(REFUSED, SPACE_GET), post=(REFUSED, SPACE_NO_POST), args="space_document"
+    ),
+    "space:mask": Row(
+        get=(REFUSED, SPACE_NO_POST), post=(REFUSED, SPACE_ACTION | {"patient": to("space:documents")})
+    ),
+    "space:block": Row(
+        get=(REFUSED, SPACE_NO_POST), post=(REFUSED, SPACE_ACTION | {"patient": to("space:professionals")})
+    ),
+    "space:unblock": Row(
+        get=(REFUSED, SPACE_NO_POST),
+        post=(REFUSED, SPACE_ACTION | {"patient": to("space:professionals")}),
+        args="block",
+    ),
+    "space:choose": Row(
+        get=(REFUSED, SPACE_NO_POST), post=(REFUSED, SPACE_ACTION | {"patient": to("space:documents")})
+    ),
+    "space:close": Row(
+        get=(REFUSED, SPACE_NO_POST), post=(REFUSED, SPACE_ACTION | {"patient": OK})
+    ),  # no reason given
+    "space:reopen": Row(
+        get=(REFUSED, SPACE_NO_POST), post=(REFUSED, SPACE_ACTION | {"patient": to("space:settings")})
+    ),
+    "space:logout": Row(
+        get=(REFUSED, SPACE_NO_POST), post=(REFUSED, SPACE_ACTION | {"patient": to("space:login")})
+    ),
     "workshop:statistics": Row(get=(OK, NOT_LOGGED_IN), post=(NOT_ALLOWED, NOT_LOGGED_IN)),
     "workshop:sessions": Row(get=(OK, TRAINERS_ONLY), post=(NOT_ALLOWED, NOT_LOGGED_IN)),
     "workshop:session_create": Row(get=(OK, TRAINERS_ONLY), post=(OK, TRAINERS_ONLY)),
@@ -332,7 +386,7 @@ def _build_world() -> SimpleNamespace:
     users["closed"] = _professional("10", hospital=hospital)
     TOTPDeviceFactory(user=users["ecps_pending"])
     AuthorizationFactory(patient=home, professional=users["blocked"])
-    Block.objects.create(patient=home, professional=users["blocked"])
+    block = Block.objects.create(patient=home, professional=users["blocked"])
     users["administrator"] = AdministratorFactory()
     TOTPDeviceFactory(user=users["administrator"])
     users["trainer"] = _professional("21")
@@ -355,6 +409,8 @@ def _build_world() -> SimpleNamespace:
         # Another professional's open session: ending it from one's own "Mes sessions" is a 404.
         foreign_session=OpenSessionFactory(user=author).code,
         workshop=workshop.code,
+        block=block.pk,
+        home=home,
     )
 
 
@@ -394,6 +450,8 @@ def client_for(world: SimpleNamespace, persona: str) -> Client:
         session = client.session
         session[SESSION_ADMIN_LOGIN] = True
         session.save()
+    elif persona == "patient":
+        login_patient(client, world.home)
     elif user is not None:
         login_verified(client, user, user.cpscard_set.get())
     return client
@@ -415,7 +473,7 @@ def admin_path(world: SimpleNamespace, url: Url) -> str:
 
 # Answers given before any patient or document is looked up: an IDOR variant gets them too.
 GATE = {TO_LOGIN, REFUSED, TO_AUTHORIZATION, NOT_ALLOWED}
-ENDS_THE_SESSION = {"accounts:logout", "admin:logout"}
+ENDS_THE_SESSION = {"accounts:logout", "admin:logout", "space:logout"}
 # Their session ends at the first refusal (logged out, or the e-CPS step consumed): a new one each time.
 FRESH_SESSION_EACH_TIME = {"ecps_pending", "unverified"}
 PROFESSIONAL_PERSONAS = [*PROFESSIONS, "blocked", "outsider", "closed", "opposed"]
@@ -451,6 +509,10 @@ def url_for(world: SimpleNamespace, name: str, row: Row, persona: str, variant: 
             return reverse(name, args=[patient.code, world.document[owner.pk].code])
         case "session":
             return reverse(name, args=[world.foreign_session])
+        case "space_document":
+            return reverse(name, args=[world.document[world.patient["patient"].pk].code])
+        case "block":
+            return reverse(name, args=[world.block])
         case "workshop":
             return reverse(name, args=[world.workshop])
         case "post":
@@ -468,6 +530,8 @@ def variants(row: Row) -> list[str]:
         "card": ["own", "other document"],
         "session": ["own"],
         "workshop": ["own"],
+        "space_document": ["own"],
+        "block": ["own"],
         "post": ["own"],
     }[row.args]
 

@@ -15,7 +15,7 @@ from documents.validation import validate_upload
 from tests.documents import badfiles
 from tests.documents.pages import CONSULTATION, traces, url, words
 from tests.factories import CPSCardFactory, DocumentFactory, DocumentTypeFactory
-from tests.helpers import login_verified
+from tests.helpers import login_verified, make_minor
 
 pytestmark = pytest.mark.django_db
 
@@ -282,6 +282,7 @@ def test_deleting_asks_first_then_deletes_logically(alice_client, alice, patient
 
 
 def test_the_author_changes_the_confidentiality_and_it_is_traced(alice_client, patient, own):
+    make_minor(patient)
     response = alice_client.post(
         url("documents:confidentiality", patient, own),
         {"masked_to_professionals": "on", "hidden_from_legal_representatives": "on"},
@@ -293,6 +294,15 @@ def test_the_author_changes_the_confidentiality_and_it_is_traced(alice_client, p
     assert "La confidentialité du document a été enregistrée." in words(response)
     assert len(traces(patient, Action.DOCUMENT_MASKED)) == 1
     assert len(traces(patient, Action.DOCUMENT_CONFIDENTIALITY_CHANGED)) == 1
+
+
+def test_invisible_to_legal_representatives_cannot_be_set_on_an_adults_document(alice_client, patient, own):
+    alice_client.post(
+        url("documents:confidentiality", patient, own), {"hidden_from_legal_representatives": "on"}
+    )
+
+    own.refresh_from_db()
+    assert not own.hidden_from_legal_representatives  # the disabled field keeps its value
 
 
 def test_not_visible_by_the_patient_cannot_be_set_after_adding(alice_client, patient, own):

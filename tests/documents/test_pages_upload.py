@@ -15,7 +15,7 @@ from documents.validation import ACCEPT_ATTRIBUTE, MESSAGES, UPLOAD_HELP_TEXT
 from tests.documents import badfiles
 from tests.documents.pages import CONSULTATION, raw_multipart, stored_files, traces, url, words
 from tests.factories import DocumentTypeFactory, PracticeFactory
-from tests.helpers import login_verified, text
+from tests.helpers import login_verified, make_minor, text
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,7 @@ def _nothing_added(patient, settings) -> None:
 
 
 def test_the_form_speaks_as_the_slides_do(alice_client, patient):
+    make_minor(patient)  # the slides' form is a minor's: all four confidentiality choices
     response = alice_client.get(url("documents:add", patient))
     body = words(response)
 
@@ -205,12 +206,26 @@ def test_a_file_left_in_the_input_of_a_free_text_is_ignored(alice_client, patien
     ],
 )
 def test_each_confidentiality_choice_sets_its_flags(alice_client, patient, form_data, choices, flags):
+    if Confidentiality.HIDDEN_FROM_REPRESENTATIVES in choices:  # a minor's record only
+        make_minor(patient)
     _post(alice_client, patient, form_data | {"file": _pdf(), "confidentiality": choices})
 
     document = Document.objects.get(patient=patient)
     assert document.confidentiality_codes == flags
     if Confidentiality.HIDDEN_FROM_PATIENT in choices:
         assert document.patient_informed_on == timezone.localdate() + timedelta(days=14)
+
+
+def test_invisible_to_legal_representatives_is_neither_offered_nor_accepted_on_an_adults_record(
+    alice_client, patient, form_data
+):
+    page = alice_client.get(url("documents:add", patient)).content.decode()
+    assert "invisible aux représentants légaux" not in page.lower()
+    data = form_data | {"file": _pdf(), "confidentiality": [Confidentiality.HIDDEN_FROM_REPRESENTATIVES]}
+    response = _post(alice_client, patient, data)
+    assert response.status_code == 200
+    assert not Document.objects.filter(patient=patient).exists()
+    assert traces(patient, Action.DOCUMENT_ADDED) == []
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "..\\..\\etc\\passwd.pdf", "/etc/passwd.pdf"])

@@ -28,6 +28,7 @@ from tests.factories import (
     PracticeFactory,
     ProfessionalFactory,
 )
+from tests.helpers import make_minor
 
 pytestmark = pytest.mark.django_db
 
@@ -312,6 +313,7 @@ def test_masking_and_unmasking_are_traced_as_such(ctx):
 
 def test_lifting_not_visible_by_the_patient_clears_its_dates(ctx):
     document = _add_text(ctx, hidden_from_patient=True)
+    make_minor(document.patient)
 
     _confidentiality(ctx, document, hidden=False, legal=True)
 
