@@ -106,7 +106,9 @@ def restrict_grid_span(
     its matrix clause, for professionals only. Never a list, a count or a download."""
     seen_by = viewer_of(viewer, patient) if patient is not None and patient.pk is not None else None
     if seen_by is not None and seen_by.is_professional:
-        return _professional(_shown(documents, patient), seen_by.user, patient, decision=decision, matrix=False)
+        return _professional(
+            _shown(documents, patient), seen_by.user, patient, decision=decision, matrix=False
+        )
     return restrict(documents, viewer, patient, decision=decision, today=today)
 
 
