@@ -102,6 +102,7 @@ def test_the_form_speaks_as_the_slides_do(alice_client, patient):
 
 
 def test_the_slides_marks_are_decoration_that_screen_readers_skip(alice_client, patient):
+    make_minor(patient)  # "invisible aux représentants légaux" is offered on a minor's record only
     html = alice_client.get(url("documents:add", patient)).content.decode()
 
     assert 'Document masqué aux professionnels <span aria-hidden="true">👁️</span> : votre patient' in html
