@@ -119,17 +119,10 @@ class UserAdmin(DjangoUserAdmin):
         self.message_user(request, f"{len(suspended)} application(s) e-CPS réactivée(s).", messages.SUCCESS)
 
 
-@admin.register(CPSCard)
-class CPSCardAdmin(admin.ModelAdmin):
-    """View-only (no PIN hash shown): a card moved to another account would let its holder log in
-    as that professional. Unblocking is the one thing done here."""
-
-    list_display = ["number", "user", "failed_pin_attempts", "blocked_at", "last_used_at"]
-    list_filter = [("blocked_at", admin.EmptyFieldListFilter)]
-    search_fields = ["=number", "=user__rpps", "user__last_name"]
-    list_select_related = ["user"]
-    fields = ["user", "name", "number", "confirmed", "failed_pin_attempts", "blocked_at", "last_used_at"]
-    actions = ["unblock"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Nobody adds, changes or deletes these rows in the admin, superusers included: reference
+    code lists (loaded from the official CSVs), evidence (traces, notifications), credentials
+    (CPS cards) and what services own (the workshop's sandboxes)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -139,6 +132,19 @@ class CPSCardAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(CPSCard)
+class CPSCardAdmin(ReadOnlyAdmin):
+    """View-only (no PIN hash shown): a card moved to another account would let its holder log in
+    as that professional. Unblocking is the one thing done here."""
+
+    list_display = ["number", "user", "failed_pin_attempts", "blocked_at", "last_used_at"]
+    list_filter = [("blocked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["=number", "=user__rpps", "user__last_name"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "number", "confirmed", "failed_pin_attempts", "blocked_at", "last_used_at"]
+    actions = ["unblock"]
 
     @admin.action(description="Débloquer les cartes sélectionnées")
     def unblock(self, request: HttpRequest, queryset: QuerySet[CPSCard]) -> None:
@@ -184,20 +190,6 @@ admin.site.register(ECPSDevice, ECPSDeviceAdmin)
 class EstablishmentAdmin(admin.ModelAdmin):
     list_display = ["name", "finess", "city"]
     search_fields = ["=finess", "name", "city"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Nobody adds, changes or deletes these rows in the admin, superusers included: reference
-    code lists (loaded from the official CSVs) and evidence (traces, notifications)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Profession)

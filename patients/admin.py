@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from accounts.admin import ReadOnlyAdmin
 from audit.admin import TracedReadAdmin
 from audit.models import Action
 from patients import services
@@ -235,7 +236,7 @@ class VitaleCardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sandbox)
-class SandboxAdmin(admin.ModelAdmin):
+class SandboxAdmin(ReadOnlyAdmin):
     """The workshop's sandboxes, read-only: the workshop's services create, archive and fill them."""
 
     list_display = ["label", "trainee", "created_at", "archived_at"]
@@ -244,12 +245,3 @@ class SandboxAdmin(admin.ModelAdmin):
     search_fields = ["label"]
     fields = ["code", "label", "trainee", "created_at", "archived_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
