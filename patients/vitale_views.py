@@ -26,7 +26,7 @@ def _virtual_reader(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not virtual_readers_enabled():
+        if not virtual_readers_enabled(request):
             raise Http404("Lecteur de carte Vitale virtuel indisponible.")
         return view(request, *args, **kwargs)
 

@@ -182,8 +182,12 @@ MATRIX: dict[str, Row] = {
     "patients:my_patients": Row(get=(OK, PORTAL), post=(NOT_ALLOWED, PORTAL)),
     "patients:search": Row(get=(OK, PORTAL), post=(OK, PORTAL)),
     "patients:search_ins": Row(get=(OK, PORTAL), post=(OK, PORTAL)),
-    # The virtual Carte Vitale reader exists in demo mode only (accounts.modes): 404 here.
-    "patients:vitale": Row(get=(NOT_FOUND, PORTAL), post=(NOT_FOUND, PORTAL)),
+    # The virtual Carte Vitale reader exists in demo mode or a trainee's session (accounts.modes).
+    # A trainee of a running session reads the cards of their own sandbox (workshop mode): a
+    # portal patient's card is not one of them.
+    "patients:vitale": Row(
+        get=(NOT_FOUND, PORTAL | {"trainee": OK}), post=(NOT_FOUND, PORTAL | {"trainee": NOT_ALLOWED})
+    ),
     "patients:vitale_card": Row(get=(NOT_FOUND, PORTAL), post=(NOT_FOUND, PORTAL), args="card"),
     "patients:open": Row(get=(to("patients:summary"), DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "patients:authorization": Row(

@@ -39,12 +39,12 @@ class Step:
     key: str
     label: str  # the trainee's checklist, in the words of the login sheet
     short: str  # the dashboard's column header
-    action: Action
+    actions: tuple[Action, ...]  # any of them ticks the step (with the condition)
     condition: Q  # what else the trace says, over audit.Trace annotated by `_traces`
 
     @property
     def ticked_by(self) -> Q:
-        return Q(action=self.action) & self.condition
+        return Q(action__in=self.actions) & self.condition
 
 
 STEPS: tuple[Step, ...] = (
@@ -52,49 +52,51 @@ STEPS: tuple[Step, ...] = (
         "login",
         "Se connecter avec l'application e-CPS",
         "Connexion e-CPS",
-        Action.LOGIN,
+        (Action.LOGIN,),
         Q(details=ECPS_DEVICE_NAME),
     ),
     Step(
         "search",
         "Rechercher le patient par ses critères d'identité",
         "Recherche par identité",
-        Action.PATIENT_SEARCHED,
+        (Action.PATIENT_SEARCHED,),
         Q(details__startswith=IDENTITY_SEARCH_DETAILS) & ~Q(details__endswith=f": {NO_RESULT}"),
     ),
     Step(
         "consent",
         "Déclarer le consentement du patient",
         "Consentement",
-        Action.AUTHORIZATION_DECLARED,
+        (Action.AUTHORIZATION_DECLARED,),
         OWN_PATIENT,
     ),
     Step(
         "grid",
         "Parcourir le parcours de soins (rubriques par année)",
         "Parcours de soins",
-        Action.CARE_PATHWAY_VIEWED,
+        (Action.CARE_PATHWAY_VIEWED,),
         OWN_PATIENT,
     ),
     Step(
         "document",
         "Ouvrir un document",
         "Document ouvert",
-        Action.DOCUMENT_VIEWED,
+        # Shown in the browser or saved as a file: both open the document (an RTF or a TIFF is
+        # always downloaded).
+        (Action.DOCUMENT_VIEWED, Action.DOCUMENT_DOWNLOADED),
         OWN_PATIENT,
     ),
     Step(
         "upload",
         "Ajouter un « Bilan médicamenteux (Officine) » en PDF en choisissant sa confidentialité",
         "Bilan médicamenteux ajouté",
-        Action.DOCUMENT_ADDED,
+        (Action.DOCUMENT_ADDED,),
         Q(medication_review_pdf=True) & OWN_PATIENT,
     ),
     Step(
         "history",
         "Consulter l'historique des accès",
         "Historique des accès",
-        Action.HISTORY_VIEWED,
+        (Action.HISTORY_VIEWED,),
         OWN_PATIENT,
     ),
 )
@@ -175,7 +177,7 @@ def _traces(user_ids: list[int], steps: tuple[Step, ...]) -> QuerySet[Trace]:
     medication_review_pdf = Document.objects.filter(
         code=OuterRef("document_code"), document_type__code=MEDICATION_REVIEW_TYPE, mime_type=PDF
     )
-    actions = {step.action for step in steps}
+    actions = {action for step in steps for action in step.actions}
     return (
         Trace.objects.filter(actor_id__in=user_ids, action__in=actions)
         .annotate(since=Subquery(sandbox_start), medication_review_pdf=Exists(medication_review_pdf))

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from accounts.middleware import open_to_administrators
+from accounts.modes import WORKSHOP_TRAINEE_SESSION_KEY
+from workshop.models import Trainee
 
 TRAINER_PERMISSION = "workshop.run_workshop"
 # Set at login: whether to show the ATELIER menu entry, without two permission queries on
@@ -43,6 +45,10 @@ def trainer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 def remember_trainer_menu(
     sender: object, request: HttpRequest | None, user: object, **kwargs: object
 ) -> None:
-    """user_logged_in receiver (workshop/apps.py): note in the session whether to show ATELIER."""
+    """user_logged_in receiver (workshop/apps.py): note in the session whether to show ATELIER,
+    and whether this is a trainee of a running session (the workshop mode: accounts.modes)."""
     if request is not None and hasattr(request, "session"):
         request.session[TRAINER_MENU_SESSION_KEY] = is_trainer(user)
+        request.session[WORKSHOP_TRAINEE_SESSION_KEY] = Trainee.objects.filter(
+            user_id=getattr(user, "pk", None), session__ended_at__isnull=True
+        ).exists()

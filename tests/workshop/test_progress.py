@@ -72,6 +72,15 @@ def test_each_step_ticks_from_its_own_trace_and_only_that_step(workshop_session,
     assert _done(workshop_session, preparer) == set()  # another trainee's trace ticks nothing for them
 
 
+def test_a_document_saved_as_a_file_is_opened_too(workshop_session):
+    # "Télécharger" (and "Consulter" on an RTF or a TIFF) is traced as a download.
+    pharmacist, _ = _trainees(workshop_session)
+
+    _trace(pharmacist.user, Action.DOCUMENT_DOWNLOADED, patient=_patient(pharmacist))
+
+    assert _done(workshop_session, pharmacist) == {"document"}
+
+
 @pytest.mark.parametrize("step", ["consent", "grid", "document", "upload", "history"])
 def test_a_trace_on_another_sandboxs_or_the_portals_patient_ticks_nothing(workshop_session, step):
     pharmacist, preparer = _trainees(workshop_session)
