@@ -138,8 +138,10 @@ def test_the_identity_search_finds_only_my_sandbox_copy(world):
     assert str(world["patients"]["theirs"].code) not in page
 
 
-def test_the_vitale_reader_shows_only_my_sandbox_cards(world):
-    # Outside demo mode too: a trainee's session is the workshop mode (accounts.modes).
+def test_the_vitale_reader_shows_only_my_sandbox_cards(world, settings):
+    # This world's sandbox has no workshop session behind it, so no workshop mode: demo mode opens
+    # the reader (a real trainee's reader: tests/test_authorization_matrix.py, the trainee persona).
+    settings.DMP_DEMO_MODE = True
     page = text(world["client"].get(reverse("patients:vitale")))
     mine, others = world["patients"]["mine"], [world["patients"]["portal"], world["patients"]["theirs"]]
     assert reverse("patients:vitale_card", args=[mine.vitale_cards.get().pk]) in page
