@@ -15,14 +15,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.models import Action, Notification, Trace
+from audit.models import Action, Notification
 from audit.services import record
 from documents.models import Document
 from documents.services import documents_set_masked
 from documents.views import opens_inline
 from documents.views_files import serve
 from patients import space
-from patients.history import PeriodForm, page_of, within
+from patients.history import PeriodForm, history_rows, page_of, within
 from patients.space_views import actor_of, space_view
 
 DOCUMENTS_CHOSEN_NONE = "Sélectionnez au moins un document."
@@ -147,12 +147,7 @@ def history(request: HttpRequest, current: space.Space) -> HttpResponse:
         if period.is_valid():
             traces = within(traces, period.cleaned_data)
         page = page_of(request, traces.order_by("-created_at", "-pk"))
-    visible = set(
-        _visible(current)
-        .filter(code__in=[t.document_code for t in page.object_list if t.document_code])
-        .values_list("code", flat=True)
-    )
-    rows = [(trace, _title(trace, visible)) for trace in page.object_list]
+    rows = history_rows(page, current.viewer, current.record)
     context = {
         "current": current,
         "section": "history",
@@ -163,9 +158,3 @@ def history(request: HttpRequest, current: space.Space) -> HttpResponse:
         "notifications": Notification.objects.filter(patient=current.record).order_by("-created_at")[:20],
     }
     return render(request, "patients/space/history.html", context)
-
-
-def _title(trace: Trace, visible: set) -> str:
-    if trace.document_code is None:
-        return ""
-    return trace.document_title if trace.document_code in visible else "un document"
