@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.http import HttpRequest
 
 from accounts.modes import virtual_readers_enabled
 
 
 def portal(request: HttpRequest) -> dict:
-    """Values every page needs: whether the demo helpers and the virtual readers may be offered."""
-    return {"demo_mode": settings.DMP_DEMO_MODE, "virtual_readers": virtual_readers_enabled(request)}
+    """Values every page needs: whether the virtual readers (demo or workshop mode) may be offered."""
+    return {"virtual_readers": virtual_readers_enabled(request)}
