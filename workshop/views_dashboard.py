@@ -7,7 +7,10 @@ grid fragment (static/js/dashboard-poll.js); the fragment's view is @not_user_ac
 dashboard left open does not keep the trainer's session alive past the idle timeout.
 
 The sandbox history lists traces, nothing more: no link into the patients' DMP, which the
-trainer cannot open (the sandbox patients are reachable by their trainee only).
+trainer cannot open (the sandbox patients are reachable by their trainee only), and no document
+title: the trainer may read no document of these records, so a line that names a document reads
+"a consulté un document" (Trace.sentence_without_title), as it would for any reader who may not
+see it.
 """
 
 from django.contrib import messages

@@ -16,7 +16,7 @@ from accounts.models import CPSCard
 from audit.models import Action, Trace
 from audit.services import record
 from patients.models import Patient
-from tests.factories import CPSCardFactory, PracticeFactory
+from tests.factories import CPSCardFactory, DocumentFactory, PracticeFactory
 from tests.helpers import login_verified, text
 from workshop import views_dashboard
 from workshop.models import Trainee, WorkshopSession
@@ -119,6 +119,22 @@ def test_the_trainees_history_lists_their_sandbox_patients_traces_only(workshop_
     assert "Historique du bac à sable — poste 1" in page
     assert "a consulté l'historique des accès" in page
     assert "a consulté le document" not in page and "s'est connecté" not in page
+
+
+def test_the_trainees_history_never_names_a_document_the_trainer_may_not_read(
+    workshop_session, trainer_client
+):
+    """The trainer opens no sandbox DMP, so no document title reaches them through the history."""
+    pharmacist = _trainee(workshop_session, 1)
+    patient = _patient(pharmacist)
+    document = DocumentFactory(patient=patient, title="Bilan VIH confidentiel")
+    with transaction.atomic():
+        record(actor=pharmacist.user, action=Action.DOCUMENT_VIEWED, patient=patient, document=document)
+
+    page = _words(trainer_client.get(reverse("workshop:trainee_history", args=[workshop_session.code, 1])))
+
+    assert "a consulté un document" in page
+    assert "Bilan VIH confidentiel" not in page
 
 
 def test_the_trainees_history_pages_by_keyset(workshop_session, trainer_client, monkeypatch):
