@@ -81,6 +81,11 @@ class Action(models.TextChoices):
     ECPS_ACTIVATED = "ecps_activated", "a activé une application e-CPS"
     ECPS_SUSPENDED = "ecps_suspended", "a suspendu l'application e-CPS"
     ECPS_REACTIVATED = "ecps_reactivated", "a réactivé l'application e-CPS"
+    # The trainer's workshop sessions (workshop/services.py): the trainer's chain, or the system's
+    # for the `workshop_reset` command; `details` names the session (and the post).
+    WORKSHOP_SESSION_CREATED = "workshop_created", "a créé une session d'atelier"
+    WORKSHOP_SANDBOXES_RESET = "workshop_reset", "a réinitialisé des bacs à sable d'atelier"
+    WORKSHOP_SESSION_ENDED = "workshop_ended", "a terminé une session d'atelier"
 
 
 # Actions whose sentence ends with their details: whom a block names, which stay, which cell.
@@ -98,6 +103,9 @@ DETAILED_ACTIONS = frozenset(
         Action.HABILITATION_CHANGED,
         Action.HABILITATION_REMOVED,
         Action.HABILITATIONS_IMPORTED,
+        Action.WORKSHOP_SESSION_CREATED,
+        Action.WORKSHOP_SANDBOXES_RESET,
+        Action.WORKSHOP_SESSION_ENDED,
     }
 )
 

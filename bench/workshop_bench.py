@@ -57,10 +57,13 @@ def main() -> None:
         )
         _timed(
             f"réinitialisation de la session ({TRAINEES} bacs à sable)",
-            lambda: services.workshop_session_reset(session=session),
+            lambda: services.workshop_session_reset(session=session, by=None),
         )
         trainee = session.trainees.select_related("session", "user").first()
-        _timed("réinitialisation d'un stagiaire", lambda: services.workshop_trainee_reset(trainee=trainee))
+        _timed(
+            "réinitialisation d'un stagiaire",
+            lambda: services.workshop_trainee_reset(trainee=trainee, by=None),
+        )
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
 

@@ -58,6 +58,6 @@ def seed_demo_workshop(*, reset: bool = False) -> DemoWorkshop:
             trainer=trainer, name=DEMO_SESSION_NAME, on=timezone.localdate(), professions=list(DEMO_TRAINEES)
         )
     elif reset:
-        workshop_session_reset(session=session)
+        workshop_session_reset(session=session, by=None)
     trainees = list(session.trainees.select_related("user__profession").order_by("position"))
     return DemoWorkshop(trainer=login, session=session, trainees=trainees)

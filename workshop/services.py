@@ -9,6 +9,9 @@
 - `workshop_session_end`: archive the sandboxes, deactivate the trainee accounts and their
   devices, and end their open sessions at once.
 
+Each of these is traced in the same transaction, in the chain of whoever did it (`by`: the
+trainer, or None for the portal's own commands, which trace in the system chain).
+
 A trainee's sandbox is a bulk copy of the model sandbox (workshop/sandbox_copy.py), which the
 demo builders (workshop/demo.py, workshop/demo_documents.py, called with the sandbox) fill
 through the portal's own services once a day (`workshop_model`): seconds for 40 trainees instead
@@ -24,6 +27,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Max
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import (
@@ -38,6 +42,8 @@ from accounts.models import (
     User,
     pin_validator,
 )
+from audit.models import Action
+from audit.services import record
 from patients.models import CareStay, Patient, Sandbox
 from workshop.demo import RICH_RECORD, ensure_dataset_professionals, seed_patients, with_luhn_key
 from workshop.demo_documents import seed_documents
@@ -128,8 +134,31 @@ def workshop_model_build() -> Sandbox:
 # Create ------------------------------------------------------------------------------------------
 
 
+# Who acted, in the trace, when no one is logged in: `manage.py workshop_reset` and the demo seed.
+COMMAND_LABEL = "Administration du portail (ligne de commande)"
+
+
+def _trace(
+    action: Action, session: WorkshopSession, *, by: User | None, request: HttpRequest | None, what: str = ""
+) -> None:
+    details = f"« {session.name} » du {session.date:%d/%m/%Y}" + (f", {what}" if what else "")
+    record(
+        actor=by,
+        action=action,
+        details=details,
+        actor_label="" if by else COMMAND_LABEL,
+        request=request,
+    )
+
+
 def workshop_session_create(
-    *, trainer: User, name: str, on: date, professions: list[str], care_team_scenario: bool = False
+    *,
+    trainer: User,
+    name: str,
+    on: date,
+    professions: list[str],
+    care_team_scenario: bool = False,
+    request: HttpRequest | None = None,
 ) -> WorkshopSession:
     """A session with one trainee per entry of `professions` (1 to 40), each with a fresh sandbox."""
     if not 1 <= len(professions) <= WorkshopSession.MAX_TRAINEES:
@@ -150,6 +179,13 @@ def workshop_session_create(
                 session, position, profession, sequence=sequence, centre=centre, pin=pin
             )
             _fresh_sandbox(trainee, model, stored)
+        _trace(
+            Action.WORKSHOP_SESSION_CREATED,
+            session,
+            by=trainer,
+            request=request,
+            what=f"{len(professions)} stagiaire(s)",
+        )
     return session
 
 
@@ -255,17 +291,31 @@ def _fresh_sandbox(trainee: Trainee, model: Sandbox, stored: list[str]) -> Sandb
 # Reset -------------------------------------------------------------------------------------------
 
 
-def workshop_trainee_reset(*, trainee: Trainee) -> Sandbox:
+def workshop_trainee_reset(
+    *, trainee: Trainee, by: User | None, request: HttpRequest | None = None
+) -> Sandbox:
     """Archive the trainee's sandbox and give them a fresh copy of the dataset."""
-    return _swap_sandboxes(trainee.session, [trainee])[0]
+    return _swap_sandboxes(
+        trainee.session, [trainee], by=by, request=request, what=f"poste {trainee.position}"
+    )[0]
 
 
-def workshop_session_reset(*, session: WorkshopSession) -> list[Sandbox]:
+def workshop_session_reset(
+    *, session: WorkshopSession, by: User | None, request: HttpRequest | None = None
+) -> list[Sandbox]:
     """Every trainee of the session back to the initial state, in one transaction."""
-    return _swap_sandboxes(session, list(session.trainees.select_related("session", "user")))
+    trainees = list(session.trainees.select_related("session", "user"))
+    return _swap_sandboxes(session, trainees, by=by, request=request, what="tous les postes")
 
 
-def _swap_sandboxes(session: WorkshopSession, trainees: list[Trainee]) -> list[Sandbox]:
+def _swap_sandboxes(
+    session: WorkshopSession,
+    trainees: list[Trainee],
+    *,
+    by: User | None,
+    request: HttpRequest | None,
+    what: str,
+) -> list[Sandbox]:
     model = workshop_model()
     with files_removed_on_failure() as stored, transaction.atomic():
         # Locked: two resets of one session run one after the other, never interleaved.
@@ -275,7 +325,9 @@ def _swap_sandboxes(session: WorkshopSession, trainees: list[Trainee]) -> list[S
                 "Cette session est terminée : ses bacs à sable ne peuvent plus être réinitialisés."
             )
         _archive(Sandbox.objects.filter(trainee__in=[trainee.user_id for trainee in trainees]))
-        return [_fresh_sandbox(trainee, model, stored) for trainee in trainees]
+        sandboxes = [_fresh_sandbox(trainee, model, stored) for trainee in trainees]
+        _trace(Action.WORKSHOP_SANDBOXES_RESET, session, by=by, request=request, what=what)
+        return sandboxes
 
 
 def _archive(sandboxes: object) -> None:
@@ -287,7 +339,9 @@ def _archive(sandboxes: object) -> None:
 
 
 @transaction.atomic
-def workshop_session_end(*, session: WorkshopSession) -> WorkshopSession:
+def workshop_session_end(
+    *, session: WorkshopSession, by: User | None, request: HttpRequest | None = None
+) -> WorkshopSession:
     """End the session: sandboxes archived, trainee accounts and devices disabled, sessions ended."""
     session = WorkshopSession.objects.select_for_update().get(pk=session.pk)
     if session.is_ended:
@@ -300,6 +354,7 @@ def workshop_session_end(*, session: WorkshopSession) -> WorkshopSession:
     end_open_sessions(user_ids)
     session.ended_at = timezone.now()
     session.save(update_fields=["ended_at"])
+    _trace(Action.WORKSHOP_SESSION_ENDED, session, by=by, request=request)
     return session
 
 

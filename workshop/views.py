@@ -44,6 +44,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         try:
             session = services.workshop_session_create(
                 trainer=request.user,
+                request=request,
                 name=form.cleaned_data["name"],
                 on=form.cleaned_data["date"],
                 professions=form.professions(),
@@ -112,7 +113,7 @@ def _ended(request: HttpRequest, session: WorkshopSession) -> HttpResponse:
 def session_reset(request: HttpRequest, code: str) -> HttpResponse:
     session = _session(request, code)
     try:
-        services.workshop_session_reset(session=session)
+        services.workshop_session_reset(session=session, by=request.user, request=request)
     except services.WorkshopError as error:
         messages.error(request, str(error))
     else:
@@ -126,7 +127,7 @@ def trainee_reset(request: HttpRequest, code: str, position: int) -> HttpRespons
     session = _session(request, code)
     trainee = _trainee(session, position)
     try:
-        services.workshop_trainee_reset(trainee=trainee)
+        services.workshop_trainee_reset(trainee=trainee, by=request.user, request=request)
     except services.WorkshopError as error:
         messages.error(request, str(error))
     else:
@@ -139,7 +140,7 @@ def trainee_reset(request: HttpRequest, code: str, position: int) -> HttpRespons
 @require_POST
 @trainer_required
 def session_end(request: HttpRequest, code: str) -> HttpResponse:
-    session = services.workshop_session_end(session=_session(request, code))
+    session = services.workshop_session_end(session=_session(request, code), by=request.user, request=request)
     messages.success(
         request, f"La session « {session.name} » est terminée : les comptes des stagiaires sont désactivés."
     )

@@ -99,7 +99,7 @@ def test_a_step_done_before_the_reset_is_to_do_again_after_it(workshop_session, 
         created_at=timezone.now() - datetime.timedelta(minutes=5)
     )  # the step was done a while after the sandbox was made, then the trainer reset it
 
-    workshop_trainee_reset(trainee=pharmacist)
+    workshop_trainee_reset(trainee=pharmacist, by=None)
 
     assert _done(workshop_session, pharmacist) == set()
     _do(step, pharmacist)

@@ -147,7 +147,7 @@ def test_a_trainee_reset_restores_the_initial_state_and_archives_the_old_sandbox
     assert _state(old) != initial
     traces = Trace.objects.filter(patient=worked_on).count()
 
-    fresh = workshop_trainee_reset(trainee=pharmacist)
+    fresh = workshop_trainee_reset(trainee=pharmacist, by=None)
 
     assert fresh != old and pharmacist.sandbox == fresh
     assert _state(fresh) == initial
@@ -167,7 +167,7 @@ def test_a_session_reset_gives_every_trainee_a_fresh_sandbox(workshop_session):
         _work(trainee)
     before = {trainee.pk: trainee.sandbox for trainee in trainees}
 
-    workshop_session_reset(session=workshop_session)
+    workshop_session_reset(session=workshop_session, by=None)
 
     for trainee in trainees:
         assert trainee.sandbox != before[trainee.pk]
@@ -185,7 +185,7 @@ def test_ending_a_session_disables_its_trainees_at_once(workshop_session, client
     login_verified(client, trainee.user, card)
     assert client.get(reverse("patients:my_patients")).status_code == 200
 
-    workshop_session_end(session=workshop_session)
+    workshop_session_end(session=workshop_session, by=None)
 
     response = client.get(reverse("patients:my_patients"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
@@ -197,7 +197,7 @@ def test_ending_a_session_disables_its_trainees_at_once(workshop_session, client
     assert not ECPSDevice.objects.filter(user=trainee.user, confirmed=True).exists()
     assert trainee.sandbox is None
     with pytest.raises(WorkshopError):
-        workshop_session_reset(session=workshop_session)
+        workshop_session_reset(session=workshop_session, by=None)
 
 
 def test_the_reset_command_resets_one_trainee_by_rpps_or_the_whole_session(workshop_session):
@@ -237,3 +237,42 @@ def test_the_model_sandbox_is_rebuilt_on_the_first_use_of_a_new_day(workshop_ses
     model.refresh_from_db()
     assert model.archived_at is not None  # archived with its traces, never deleted
     assert _state(fresh) == _state(_trainees(workshop_session)[0].sandbox)
+
+
+def _trainer_traces(trainer) -> list[str]:
+    return [trace.sentence for trace in Trace.objects.filter(chain=f"actor:{trainer.pk}").order_by("seq")]
+
+
+def test_the_trainers_actions_are_traced_in_their_own_chain(workshop_session, trainer_client, trainer):
+    """Creating accounts, resetting and ending are traced where the trainer did them, by the views."""
+    code = str(workshop_session.code)
+    trainer_client.post(reverse("workshop:trainee_reset", args=[code, 1]))
+    trainer_client.post(reverse("workshop:session_reset", args=[code]))
+    trainer_client.post(reverse("workshop:session_end", args=[code]))
+
+    assert _trainer_traces(trainer)[-4:] == [
+        "a créé une session d'atelier : « Atelier de Strasbourg » du 12/03/2026, 2 stagiaire(s)",
+        "a réinitialisé des bacs à sable d'atelier : « Atelier de Strasbourg » du 12/03/2026, poste 1",
+        "a réinitialisé des bacs à sable d'atelier : « Atelier de Strasbourg » du 12/03/2026, tous les postes",
+        "a terminé une session d'atelier : « Atelier de Strasbourg » du 12/03/2026",
+    ]
+    ended = Trace.objects.get(action=Action.WORKSHOP_SESSION_ENDED)
+    assert ended.actor == trainer and ended.client_address == "127.0.0.1"
+    call_command("verify_traces", stdout=io.StringIO())
+
+
+def test_a_refused_reset_writes_no_trace_and_the_command_traces_as_itself(workshop_session, trainer):
+    workshop_session_end(session=workshop_session, by=trainer)
+    traces = Trace.objects.count()
+    with pytest.raises(CommandError):
+        call_command("workshop_reset", str(workshop_session.code), stdout=io.StringIO())
+    assert Trace.objects.count() == traces  # no action, no trace
+
+    other = workshop_session_create(
+        trainer=trainer, name="Atelier de Metz", on=datetime.date(2026, 4, 2), professions=["pharmacien"]
+    )
+    call_command("workshop_reset", str(other.code), stdout=io.StringIO())
+    reset = Trace.objects.filter(action=Action.WORKSHOP_SANDBOXES_RESET).get()
+    assert reset.actor is None and reset.chain == "system"
+    assert reset.actor_label == "Administration du portail (ligne de commande)"
+    assert "« Atelier de Metz » du 02/04/2026, tous les postes" in reset.sentence

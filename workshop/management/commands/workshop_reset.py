@@ -25,10 +25,10 @@ class Command(BaseCommand):
                 one = workshop.trainees.select_related("session", "user").filter(user__rpps=trainee).first()
                 if one is None:
                     raise CommandError(f"Aucun stagiaire de cette session n'a le RPPS {trainee}.")
-                workshop_trainee_reset(trainee=one)
+                workshop_trainee_reset(trainee=one, by=None)
                 self.stdout.write(self.style.SUCCESS(f"Poste {one.position} réinitialisé."))
             else:
-                count = len(workshop_session_reset(session=workshop))
+                count = len(workshop_session_reset(session=workshop, by=None))
                 self.stdout.write(self.style.SUCCESS(f"{count} bac(s) à sable réinitialisé(s)."))
         except WorkshopError as error:
             raise CommandError(str(error)) from None
