@@ -351,9 +351,10 @@ def test_reset_wipes_the_declarations_but_keeps_traced_patients_accounts_and_doc
 
     assert Patient.objects.get(sandbox=None, ins=RICH_RECORD.ins).pk == patient.pk  # kept, with its history
     assert User.objects.get(username=MARCHAL).pk == marchal.pk
-    # The two traces stay, and so do the seed's; reset adds none: it leaves the shared patients'
-    # documents alone and the workshop sandboxes' fresh copies carry no trace.
-    assert Trace.objects.count() == seeded + 2
+    # The two traces stay, and so do the seed's; reset adds one, its own reset of the workshop
+    # sandboxes: it leaves the shared patients' documents alone and the fresh copies carry no trace.
+    assert Trace.objects.count() == seeded + 3
+    assert Trace.objects.latest("pk").action == Action.WORKSHOP_SANDBOXES_RESET
     assert not Authorization.objects.exists() and not RecordAccess.objects.exists()
     assert not User.objects.get(username="stagiaire-trace").is_active
     assert [row for row in _state() if row[0] != "stagiaire-trace"] == fresh
