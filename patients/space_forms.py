@@ -1,4 +1,5 @@
-"""Mon espace santé's forms: the login's two steps, blocking a professional."""
+"""Mon espace santé's forms: the login's two steps, the settings (emergency choices, masking of
+new documents, closing)."""
 
 from django import forms
 
@@ -49,6 +50,15 @@ MASKED_NEEDS_EMERGENCY = (
     "Les documents masqués ne peuvent être consultés en urgence que si vous autorisez le SAMU "
     "ou les autres professionnels de santé à accéder à votre profil en cas d'urgence."
 )
+
+
+class NewDocumentsMaskingForm(forms.Form):
+    masked = forms.BooleanField(
+        label="Masquer aux professionnels de santé les nouveaux documents ajoutés à mon profil",
+        help_text="Un document masqué reste visible par son auteur et par votre médecin traitant ; "
+        "vous pourrez le démasquer à tout moment.",
+        required=False,
+    )
 
 
 class CloseForm(forms.Form):

@@ -20,7 +20,7 @@ from tests.factories import (
     DocumentFactory,
     PhysicianFactory,
 )
-from tests.helpers import login_patient, login_verified
+from tests.helpers import login_patient, login_verified, text
 
 
 @pytest.fixture
@@ -134,8 +134,8 @@ def test_the_history_shows_the_patients_actions_and_the_professionals_opening(
     professionals = patient_client.get(reverse("space:history")).content.decode()
     assert "a ouvert le DMP" in professionals and physician.display_name in professionals
     mine = patient_client.get(reverse("space:history") + "?vue=mes-activites").content.decode()
-    assert "a masqué le document « Compte rendu cardiologie »" in mine
-    assert "a bloqué l&#x27;accès d&#x27;un professionnel au DMP" in mine
+    assert "Vous avez masqué le document « Compte rendu cardiologie »" in mine
+    assert "Vous avez bloqué l&#x27;accès d&#x27;un professionnel au DMP" in mine
     assert Trace.objects.filter(patient=patient, action=Action.HISTORY_VIEWED, actor=None).count() == 2
 
 
@@ -150,11 +150,12 @@ def test_the_history_never_shows_a_title_the_patient_may_not_see_yet(patient, ph
     assert "Résultat à annoncer" not in page
 
 
-def test_the_history_shows_the_notifications_received(patient, physician, patient_client):
+def test_the_notifications_received_are_shown_in_the_space(patient, physician, patient_client):
     client = login_verified(Client(), physician, _card(physician))
     client.get(reverse("patients:summary", args=[patient.code]))
-    page = patient_client.get(reverse("space:history")).content.decode()
+    page = text(patient_client.get(reverse("space:notifications")))
     assert "Un professionnel de santé a consulté votre profil Mon espace santé" in page
+    assert "Un professionnel de santé a consulté pour la première fois votre profil" in page
 
 
 def _card(user):
