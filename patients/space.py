@@ -48,12 +48,18 @@ def portal_patients() -> QuerySet[Patient]:
 
 
 def find_patient(identifier: str) -> Patient | None:
-    """The patient whose INS, or (only when it names one patient) email address, is `identifier`."""
+    """The patient whose INS, or (only when it names one patient) email address, is `identifier`,
+    if they may log in themselves: an adult. A minor's space is opened by their legal
+    representative from their own (`choose_record`): the minor's code would go to the family's
+    address, and whoever reads it would see, as the minor, the documents kept from the parents
+    ("invisible aux représentants légaux")."""
     identifier = identifier.strip()
     if "@" in identifier:
         matches = list(portal_patients().filter(email__iexact=identifier)[:2])
-        return matches[0] if len(matches) == 1 else None
-    return portal_patients().filter(ins=normalize_ins(identifier)).first()
+        found = matches[0] if len(matches) == 1 else None
+    else:
+        found = portal_patients().filter(ins=normalize_ins(identifier)).first()
+    return found if found is not None and not found.is_minor else None
 
 
 def login_start(request: HttpRequest, *, identifier: str) -> None:

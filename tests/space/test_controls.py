@@ -47,6 +47,40 @@ def test_a_masked_document_disappears_for_a_professional_but_not_for_its_author(
     assert document.title in mine and "Masqué aux professionnels" in mine
 
 
+def test_a_document_the_patient_masked_is_gone_from_every_professional_page_but_the_attending_physicians(
+    in_care, document, physician, alice, alice_client, patient_client
+):
+    """Lists, counts, the grid, history titles, detail and download: Alice (care team, matrix lets
+    her read it) loses it all; the médecin traitant DMP keeps it."""
+    attending = PhysicianFactory(first_name="Jean", last_name="Traitant")
+    in_care.dmp_attending_physicians.add(attending)
+    attending_client = login_verified(
+        Client(), attending, CPSCardFactory(user=attending, number="2799999999")
+    )
+    with transaction.atomic():
+        record(actor=physician, patient=in_care, document=document, action=Action.DOCUMENT_VIEWED)
+    pages = {
+        "summary": reverse("patients:summary", args=[in_care.code]),
+        "grid": reverse("documents:grid", args=[in_care.code]),
+        "history": reverse("patients:history", args=[in_care.code]),
+    }
+    summary = text(alice_client.get(pages["summary"]))
+    assert "Tous les documents (1)" in summary and document.title in summary
+    patient_client.post(reverse("space:mask"), {"documents": [str(document.code)], "action": "masquer"})
+    summary = text(alice_client.get(pages["summary"]))
+    assert "Tous les documents (0)" in summary and document.title not in summary
+    assert document.title not in text(alice_client.get(pages["grid"]))
+    history = text(alice_client.get(pages["history"]))
+    assert "a consulté un document" in history and document.title not in history
+    for name in ("documents:detail", "documents:consult", "documents:download"):
+        assert alice_client.get(reverse(name, args=[in_care.code, document.code])).status_code == 404
+    assert document.title in text(attending_client.get(pages["summary"]))
+    assert (
+        attending_client.get(reverse("documents:download", args=[in_care.code, document.code])).status_code
+        == 200
+    )
+
+
 def test_masking_all_then_unmasking_all(in_care, physician, alice, alice_client, patient_client):
     titles = [DocumentFactory(patient=in_care, author=physician).title for _ in range(3)]
     patient_client.post(reverse("space:mask"), {"tous": "1", "action": "masquer"})

@@ -171,3 +171,13 @@ def test_a_wrong_code_after_an_unknown_ins_counts_as_much(db):
         client.post(CODE, {"token": "123456"})
     response = client.post(CODE, {"token": "123456"})
     assert "Trop de codes erronés" in response.content.decode()
+
+
+def test_a_minor_gets_no_code_of_their_own(minor, mother):
+    """The family's mailbox would let a parent in as the minor, past the documents kept from them."""
+    minor.email = mother.email
+    minor.save()
+    _start(Client(), minor.ins)
+    assert mail.outbox == []
+    _start(Client(), mother.ins)
+    assert mail.outbox[0].to == [mother.email]
