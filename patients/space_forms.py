@@ -63,7 +63,10 @@ class NewDocumentsMaskingForm(forms.Form):
 
 class CloseForm(forms.Form):
     reason = forms.CharField(
-        label="Motif de la fermeture", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label="Motif de la fermeture",
+        max_length=200,  # Patient.closing_reason
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Indiquez le motif de la fermeture."},
     )
     confirm = forms.BooleanField(
         label="Je confirme vouloir fermer mon dossier médical partagé : les professionnels de santé n'y "

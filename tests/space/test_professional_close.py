@@ -55,6 +55,10 @@ def test_without_confirmation_or_reason_nothing_is_closed(patient, physician):
     assert "Cochez la case pour confirmer la fermeture." in text(unconfirmed)
     no_reason = _close(client, patient, **{"fermeture-reason": "  "})
     assert no_reason.status_code == 400
+    assert "Indiquez le motif de la fermeture." in text(no_reason)
+    too_long = _close(client, patient, **{"fermeture-reason": "x" * 201})
+    assert too_long.status_code == 400
+    assert "Assurez-vous que cette valeur comporte au plus 200 caractères" in text(too_long)
     patient.refresh_from_db()
     assert patient.is_open
     assert not Trace.objects.filter(patient=patient, action=Action.DMP_CLOSED_AT_PATIENT_REQUEST).exists()
