@@ -45,6 +45,9 @@ CODE_SENT = (
     "d'être envoyé à l'adresse électronique associée. Il est valable 5 minutes."
 )
 
+NOTIFICATIONS_PER_PAGE = 20
+NOTIFICATIONS_CURSOR = "avant"  # keyset: the last notification (pk) of the previous page
+
 SpaceView = Callable[..., HttpResponse]
 
 
@@ -306,17 +309,13 @@ def reopen(request: HttpRequest, current: space.Space) -> HttpResponse:
     return redirect("space:settings")
 
 
-NOTIFICATIONS_PER_PAGE = 20
-NOTIFICATIONS_CURSOR = "avant"  # keyset: the last notification (pk) of the previous page
-
-
 @space_view
 @require_GET
 def notifications(request: HttpRequest, current: space.Space) -> HttpResponse:
     """ "Notifications reçues": the emails written to the patient (first opening by a professional,
     emergency access), newest first, also when no mail server delivered them. Keyset pages (the
-    page after notification N starts below it): two queries whatever the number of rows, served
-    by audit_notification_patient_idx."""
+    page after notification N starts below it, however many arrive meanwhile): one query for the
+    list whatever the number of rows, served by audit_notification_patient_idx."""
     rows = Notification.objects.filter(patient=current.record).only("created_at", "subject", "body_text")
     cursor = request.GET.get(NOTIFICATIONS_CURSOR, "")
     if cursor.isdigit():

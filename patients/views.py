@@ -24,6 +24,8 @@ from patients.scope import patients_for, record_accesses_for
 OPENED_SESSION_KEY = "dmp_opened_records"
 # "Mes patients" lists the most recent accesses, at most this many.
 MY_PATIENTS_LIMIT = 50
+# Gestion DMP's closing form (its fields are named fermeture-reason, fermeture-confirm).
+CLOSE_PREFIX = "fermeture"
 
 DMPView = Callable[..., HttpResponse]  # (request, patient, decision, **other URL arguments)
 
@@ -147,9 +149,6 @@ def management(request: HttpRequest, patient: Patient, decision: access.Decision
     """Gestion DMP: status, médecin traitant DMP, care team, authorized professionals, my own
     access, and closing the DMP at the patient's request."""
     return _management(request, patient, decision, PatientRequestCloseForm(prefix=CLOSE_PREFIX))
-
-
-CLOSE_PREFIX = "fermeture"
 
 
 def _management(

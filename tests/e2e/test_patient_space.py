@@ -131,7 +131,7 @@ def test_the_professional_closes_the_dmp_at_the_patients_request_and_the_patient
 ) -> None:
     settings.DMP_DEMO_MODE = True
     base = live_server.url
-    physician, card = professional
+    _, card = professional
     doctor = browser.new_context().new_page()
     login_with_card(doctor, base, card.number, DEFAULT_PIN)
     doctor.goto(f"{base}/dmp/{record.code}/gestion/")
