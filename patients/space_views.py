@@ -11,6 +11,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -174,7 +175,7 @@ def professionals(request: HttpRequest, current: space.Space) -> HttpResponse:
     return render(request, "patients/space/professionals.html", context)
 
 
-def _known_professionals(current: space.Space) -> "models.QuerySet[User]":  # noqa: F821
+def _known_professionals(current: space.Space) -> QuerySet[User]:
     """Whom the patient may block from here: a professional who appears in their lists."""
     patient = current.record
     return User.objects.filter(rpps__gt="").filter(
