@@ -70,8 +70,15 @@ class Action(models.TextChoices):
     ATTENDING_PHYSICIAN_ADDED = "attending_added", "a désigné un médecin traitant DMP"
     ATTENDING_PHYSICIAN_REMOVED = "attending_removed", "a retiré un médecin traitant DMP"
     DMP_CLOSED = "dmp_closed", "a fermé le DMP"
+    # A professional closes the DMP in consultation, at the patient's request (Gestion DMP).
+    DMP_CLOSED_AT_PATIENT_REQUEST = "dmp_closed_on_request", "a clôturé le DMP à la demande du patient"
     DMP_REOPENED = "dmp_reopened", "a réactivé le DMP"
     EMERGENCY_CHOICES_CHANGED = "emergency_choices_changed", "a modifié les accès en urgence au DMP"
+    # The patient's preference (Mon espace santé): documents added from now on arrive masked, or not.
+    NEW_DOCUMENTS_MASKING_CHANGED = (
+        "new_documents_masking",
+        "a modifié le masquage des nouveaux documents aux professionnels",
+    )
     # Habilitation matrix cells (documents/habilitations.py): no patient, the actor's chain.
     HABILITATION_CHANGED = "habilitation_changed", "a modifié la matrice d'habilitation"
     HABILITATION_REMOVED = "habilitation_removed", "a supprimé une règle de la matrice d'habilitation"
@@ -99,7 +106,9 @@ DETAILED_ACTIONS = frozenset(
         Action.ATTENDING_PHYSICIAN_ADDED,
         Action.ATTENDING_PHYSICIAN_REMOVED,
         Action.DMP_CLOSED,
+        Action.DMP_CLOSED_AT_PATIENT_REQUEST,
         Action.EMERGENCY_CHOICES_CHANGED,
+        Action.NEW_DOCUMENTS_MASKING_CHANGED,
         Action.HABILITATION_CHANGED,
         Action.HABILITATION_REMOVED,
         Action.HABILITATIONS_IMPORTED,
@@ -279,6 +288,8 @@ class Notification(models.Model):
         indexes = [
             # send_notifications: the pending rows, oldest first
             models.Index(fields=["status", "created_at"], name="audit_notification_pending_idx"),
+            # Mon espace santé's "Notifications reçues": a patient's, newest first, by keyset pages
+            models.Index(fields=["patient", "-id"], name="audit_notification_patient_idx"),
         ]
         constraints = [
             models.CheckConstraint(

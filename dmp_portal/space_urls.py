@@ -15,6 +15,7 @@ urlpatterns = [
     path("deconnexion/", space_views.logout, name="logout"),
     path("profil/", space_views.choose, name="choose"),
     path("documents/", documents_views.documents, name="documents"),
+    path("documents/ajouter/", documents_views.document_add, name="document_add"),
     path("documents/masquer/", documents_views.mask, name="mask"),
     path("documents/<uuid:code>/consulter/", documents_views.document_consult, name="document_consult"),
     path("documents/<uuid:code>/telecharger/", documents_views.document_download, name="document_download"),
@@ -22,7 +23,9 @@ urlpatterns = [
     path("professionnels/bloquer/", space_views.block, name="block"),
     path("professionnels/debloquer/<int:block_id>/", space_views.unblock, name="unblock"),
     path("parametres/", space_views.settings_page, name="settings"),
+    path("parametres/nouveaux-documents/", space_views.new_documents_masking, name="new_documents_masking"),
     path("parametres/fermer/", space_views.close, name="close"),
     path("parametres/reactiver/", space_views.reopen, name="reopen"),
     path("historique/", documents_views.history, name="history"),
+    path("notifications/", space_views.notifications, name="notifications"),
 ]

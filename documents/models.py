@@ -117,6 +117,7 @@ class Rubrique(models.Model):
 # déposés par le patient") or only Assurance Maladie feeds (remboursement): never a professional's,
 # as the slides' drop-down shows (its Synthèses start at "Synthèse").
 PATIENT_TYPE_PREFIX = "DOCPAT"
+MES_PROFILE_TYPE_CODE = "DOCPAT08"  # "Profil médical Mon espace santé", written by the profile itself
 NOT_FOR_PROFESSIONALS_RUBRIQUES = ("patient", "remboursement")
 
 
@@ -127,6 +128,15 @@ class DocumentTypeQuerySet(models.QuerySet):
             self.filter(selectable=True)
             .exclude(rubrique_id__in=NOT_FOR_PROFESSIONALS_RUBRIQUES)
             .exclude(code__startswith=PATIENT_TYPE_PREFIX)
+        )
+
+    def for_patients(self) -> "DocumentTypeQuerySet":
+        """The types a patient may choose for a document they add in Mon espace santé: the
+        "… déposé(e) par le patient" ones, except the profile Mon espace santé writes itself."""
+        return (
+            self.filter(selectable=True, code__startswith=PATIENT_TYPE_PREFIX)
+            .exclude(code=MES_PROFILE_TYPE_CODE)
+            .filter(rubrique__isnull=False)
         )
 
 

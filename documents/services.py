@@ -54,6 +54,7 @@ def may_record_vaccinations(professional: User) -> bool:
 
 NOT_AUTHOR = "Seul l'auteur du document peut le faire."
 DOCUMENT_DELETED = "Ce document a été supprimé."
+CLOSED_DMP_NO_ADDITION = "Ce dossier médical partagé est fermé : réactivez-le pour y ajouter un document."
 TEXT_MIME_TYPE = "text/plain; charset=utf-8"  # free texts, served as such
 # Who a document without a professional author comes from, and its cadre d'exercice (JDV_J04).
 HEALTH_INSURANCE_LABEL = "Assurance Maladie"
@@ -201,15 +202,20 @@ def document_add_from_source(
     masked_to_professionals: bool = False,
     hidden_from_legal_representatives: bool = False,
     added_at: datetime | None = None,
+    actor_label: str = "",
+    request: HttpRequest | None = None,
 ) -> Document:
     """A file (`upload` and its `content`) or a text that Assurance Maladie sends or the patient
     deposits: no professional author, so no access decision and no "non visible par le patient"
     (only a professional sets it). Stored, hashed and traced as document_add does; the trace's
-    actor is the source."""
+    actor is the source, or `actor_label` (who deposited it from Mon espace santé: the patient or
+    their legal representative, as patients.space.actor_label names them)."""
     if source == DocumentSource.HEALTH_INSURANCE:
         label = actor_label = HEALTH_INSURANCE_LABEL
     elif source == DocumentSource.PATIENT:
-        label, actor_label = patient.display_name, f"{patient.display_name} (patient)"
+        if not patient.is_open:
+            raise ValidationError(CLOSED_DMP_NO_ADDITION)
+        label, actor_label = patient.display_name, actor_label or f"{patient.display_name} (patient)"
     else:
         raise ValueError("A professional's document is added by document_add.")
     setting = PracticeSetting.objects.get(code=SOURCE_PRACTICE_SETTINGS[source])
@@ -229,12 +235,13 @@ def document_add_from_source(
         hidden_from_legal_representatives=hidden_from_legal_representatives,
         added_at=added_at or timezone.now(),
     )
+    trace = {"actor": None, "actor_label": actor_label, "request": request}
     if upload is None:
         document.text = text
         document.mime_type = TEXT_MIME_TYPE
         document.sha256, document.size = content_digest(text.encode())
-        return _save_and_trace(document, actor=None, actor_label=actor_label)
-    return _store_save_and_trace(document, upload, content, actor=None, actor_label=actor_label)
+        return _save_and_trace(document, **trace)
+    return _store_save_and_trace(document, upload, content, **trace)
 
 
 def _store_save_and_trace(
@@ -269,6 +276,10 @@ def _save_and_trace(
     actor_label: str = "",
     request: HttpRequest | None = None,
 ) -> Document:
+    """Every new document is saved here: it arrives masked to professionals when its patient
+    chose so in Mon espace santé (Patient.new_documents_masked), whoever adds it."""
+    if document.patient.new_documents_masked:
+        document.masked_to_professionals = True
     document.full_clean()
     document.save(force_insert=True)
     record(

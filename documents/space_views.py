@@ -9,16 +9,19 @@ import uuid
 from itertools import groupby
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.models import Action, Notification
+from audit.models import Action
 from audit.services import record
-from documents.models import Document
-from documents.services import documents_set_masked
+from documents.models import Document, DocumentSource
+from documents.services import document_add_from_source, documents_set_masked
+from documents.space_forms import PatientDocumentForm
+from documents.uploads import size_limited_upload
 from documents.views import opens_inline
 from documents.views_files import serve
 from patients import space
@@ -86,6 +89,35 @@ def mask(request: HttpRequest, current: space.Space) -> HttpResponse:
     return redirect("space:documents")
 
 
+@space_view
+@require_http_methods(["GET", "POST"])
+@size_limited_upload
+def document_add(request: HttpRequest, current: space.Space) -> HttpResponse:
+    """ "Ajouter un document": a file of a patient document type, checked as a professional's
+    (documents/validation.py, 5 Mo while it streams), masked if the patient asks or prefers."""
+    masked_by_default = current.record.new_documents_masked
+    if request.method == "POST":
+        form = PatientDocumentForm(request.POST, request.FILES, masked_by_default=masked_by_default)
+    else:
+        form = PatientDocumentForm(masked_by_default=masked_by_default)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = document_add_from_source(
+                patient=current.record,
+                source=DocumentSource.PATIENT,
+                actor_label=space.actor_label(current.viewer, current.person),
+                request=request,
+                **form.service_arguments(),
+            )
+        except ValidationError as error:
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            messages.success(request, f"Le document « {document.title} » a été ajouté.")
+            return redirect("space:documents")
+    context = {"current": current, "section": "documents", "form": form}
+    return render(request, "patients/space/document_form.html", context)
+
+
 def _is_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)
@@ -131,8 +163,8 @@ def document_download(request: HttpRequest, current: space.Space, code: object) 
 @space_view
 @require_GET
 def history(request: HttpRequest, current: space.Space) -> HttpResponse:
-    """ "Historique": "Professionnels" or "Mes activités", and the notifications received. A trace
-    names a document only if the viewer may see it now (never a title still hidden from them)."""
+    """ "Historique": "Professionnels" or "Mes activités". A trace names a document only if the
+    viewer may see it now (never a title still hidden from them)."""
     mine = request.GET.get("vue") == "mes-activites"
     period = PeriodForm(request.GET or None)
     with transaction.atomic():
@@ -148,6 +180,8 @@ def history(request: HttpRequest, current: space.Space) -> HttpResponse:
             traces = within(traces, period.cleaned_data)
         page = page_of(request, traces.order_by("-created_at", "-pk"))
     rows = history_rows(page, current.viewer, current.record)
+    if mine:
+        rows = space.in_own_words(current, rows)
     context = {
         "current": current,
         "section": "history",
@@ -155,6 +189,5 @@ def history(request: HttpRequest, current: space.Space) -> HttpResponse:
         "rows": rows,
         "mine": mine,
         "period": period,
-        "notifications": Notification.objects.filter(patient=current.record).order_by("-created_at")[:20],
     }
     return render(request, "patients/space/history.html", context)

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 
 from patients.models import AuthorizationKind
+from patients.space_forms import CloseForm
 
 PERIOD_ORDER_ERROR = "La date de début de la période doit précéder sa date de fin."
 
@@ -89,3 +90,17 @@ class AuthorizationForm(forms.Form):
             widget.disabled_description = EMERGENCY_OPPOSED_NOTICE_ID
             self.fields["reason"].disabled = True
             self.fields["reason"].help_text = ""
+
+
+class PatientRequestCloseForm(CloseForm):
+    """Gestion DMP: the professional closes the DMP in consultation, at the patient's request only
+    (the patient's own form, in the professional's words)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "Motif de la fermeture donné par le patient"
+        self.fields["confirm"].label = (
+            "Le patient m'a demandé, en consultation, de fermer son DMP. Je confirme la fermeture : "
+            "plus aucun professionnel n'y aura accès. Le DMP est conservé dix ans et le patient peut le "
+            "réactiver depuis Mon espace santé."
+        )

@@ -163,6 +163,14 @@ class Patient(models.Model):
         help_text="J'autorise les professionnels de santé à consulter mes documents masqués en cas d'urgence.",
     )
 
+    # The patient's preference (Mon espace santé): every document added from then on arrives
+    # masked to professionals (documents.services applies it when it creates a document).
+    new_documents_masked = models.BooleanField(
+        "Nouveaux documents masqués",
+        default=False,
+        help_text="Masquer aux professionnels de santé les nouveaux documents ajoutés à mon profil.",
+    )
+
     dmp_attending_physicians = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

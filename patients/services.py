@@ -237,9 +237,13 @@ def dmp_close(
     actor_label: str = "",
     patient: Patient,
     reason: str,
+    at_patient_request: bool = False,
     request: HttpRequest | None = None,
 ) -> Patient:
-    """Close the DMP: nobody opens it any more; it is kept (ten years by law) and can be reopened."""
+    """Close the DMP: nobody opens it any more; it is kept (ten years by law) and can be reopened.
+    The patient closes it from Mon espace santé; a professional, in consultation, only at the
+    patient's request (`at_patient_request`, traced as such: "a clôturé le DMP à la demande du
+    patient")."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"closing_reason": "Indiquez le motif de fermeture du DMP."})
@@ -256,7 +260,7 @@ def dmp_close(
         actor=actor,
         actor_label=actor_label,
         patient=patient,
-        action=Action.DMP_CLOSED,
+        action=Action.DMP_CLOSED_AT_PATIENT_REQUEST if at_patient_request else Action.DMP_CLOSED,
         details=reason,
         request=request,
     )
@@ -308,6 +312,36 @@ def emergency_choices_change(
             f"SAMU : {_yes_no(samu_allowed)} ; autres professionnels : {_yes_no(others_allowed)} ; "
             f"documents masqués : {_yes_no(masked_allowed)}"
         ),
+        request=request,
+    )
+    return patient
+
+
+NEW_DOCUMENTS_MASKED = "les nouveaux documents arrivent masqués"
+NEW_DOCUMENTS_VISIBLE = "les nouveaux documents arrivent visibles par les professionnels autorisés"
+
+
+@transaction.atomic
+def new_documents_masking_change(
+    *,
+    actor: User | None,
+    actor_label: str = "",
+    patient: Patient,
+    masked: bool,
+    request: HttpRequest | None = None,
+) -> Patient:
+    """The patient's preference: documents added from now on arrive masked to professionals (or
+    not). Documents already in the record keep their masking."""
+    if patient.new_documents_masked == masked:
+        return patient
+    patient.new_documents_masked = masked
+    patient.save(update_fields=["new_documents_masked"])
+    record(
+        actor=actor,
+        actor_label=actor_label,
+        patient=patient,
+        action=Action.NEW_DOCUMENTS_MASKING_CHANGED,
+        details=NEW_DOCUMENTS_MASKED if masked else NEW_DOCUMENTS_VISIBLE,
         request=request,
     )
     return patient

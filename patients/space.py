@@ -14,6 +14,7 @@ into rows on every request, refusing a record the person no longer represents.
 import logging
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -21,10 +22,12 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from accounts import limits
 from accounts.services import SESSION_LAST_SEEN_AT, SESSION_STARTED_AT
 from accounts.viewer import SESSION_PATIENT_PERSON, SESSION_PATIENT_RECORD, Viewer
 from audit.models import Action, Trace
 from audit.services import record
+from patients.history import HistoryRow
 from patients.ins import normalize_ins
 from patients.models import PATIENT_CODE_VALIDITY_SECONDS, Patient, PatientEmailDevice
 
@@ -45,12 +48,18 @@ def portal_patients() -> QuerySet[Patient]:
 
 
 def find_patient(identifier: str) -> Patient | None:
-    """The patient whose INS, or (only when it names one patient) email address, is `identifier`."""
+    """The patient whose INS, or (only when it names one patient) email address, is `identifier`,
+    if they may log in themselves: an adult. A minor's space is opened by their legal
+    representative from their own (`choose_record`): the minor's code would go to the family's
+    address, and whoever reads it would see, as the minor, the documents kept from the parents
+    ("invisible aux représentants légaux")."""
     identifier = identifier.strip()
     if "@" in identifier:
         matches = list(portal_patients().filter(email__iexact=identifier)[:2])
-        return matches[0] if len(matches) == 1 else None
-    return portal_patients().filter(ins=normalize_ins(identifier)).first()
+        found = matches[0] if len(matches) == 1 else None
+    else:
+        found = portal_patients().filter(ins=normalize_ins(identifier)).first()
+    return found if found is not None and not found.is_minor else None
 
 
 def login_start(request: HttpRequest, *, identifier: str) -> None:
@@ -92,15 +101,34 @@ def has_pending_login(request: HttpRequest) -> bool:
     return SESSION_PENDING in request.session
 
 
-def login_verify(request: HttpRequest, *, code: str) -> bool:
-    """Check the code (once, throttled); on success open the patient session, traced."""
-    patient = pending_patient(request)
-    if patient is None:
-        return False
+@dataclass(frozen=True)
+class CodeCheck:
+    accepted: bool
+    retry_after: timedelta | None = None  # set when this client typed too many wrong codes
+
+
+def login_verify(request: HttpRequest, *, code: str) -> CodeCheck:
+    """Check the code; on success open the patient session, traced.
+
+    Two throttles. The device's own (PatientEmailDevice): the code is valid 5 minutes, once;
+    each wrong code doubles the wait, the 5th voids it. The client's (accounts.limits, the
+    database counters of the professionals' login: 10 wrong secrets per 15 minutes per session,
+    30 per hour and 100 per day per address): someone trying codes for many patients in turn,
+    each under its device's limit, is stopped there. A wrong code counts the same whether or
+    not the INS typed first exists, so the counters tell nothing either."""
     with transaction.atomic():
-        device = PatientEmailDevice.objects.select_for_update().filter(patient=patient).first()
+        wait = limits.client_retry_after(request)
+        if wait is not None:
+            return CodeCheck(False, wait)
+        patient = pending_patient(request)
+        device = (
+            PatientEmailDevice.objects.select_for_update().filter(patient=patient).first()
+            if patient
+            else None
+        )
         if device is None or not device.verify_token(code.strip()):
-            return False
+            limits.add_client_failure(request)
+            return CodeCheck(False)
         # A fresh session: a session id planted before the login is worth nothing after it.
         request.session.flush()
         now = time.time()
@@ -116,7 +144,7 @@ def login_verify(request: HttpRequest, *, code: str) -> bool:
             details=SPACE_LABEL,
             request=request,
         )
-    return True
+    return CodeCheck(True)
 
 
 def represented_minors(person: Patient) -> list[Patient]:
@@ -193,3 +221,26 @@ def traces_for(current: Space, *, mine: bool) -> QuerySet[Trace]:
     """ "Mes activités" (the patient's and their representative's actions) or "Professionnels"."""
     traces = Trace.objects.filter(patient=current.record)
     return traces.filter(_patient_side_traces()) if mine else traces.exclude(_patient_side_traces())
+
+
+# "Mes activités" tells the patient's own actions to them: "Vous avez masqué le document …".
+SECOND_PERSON = (("a ", "Vous avez "), ("s'est ", "Vous vous êtes "))
+
+
+def in_own_words(current: Space, rows: list[HistoryRow]) -> list[HistoryRow]:
+    """The rows of "Mes activités": the reader's own actions in the second person, the other
+    patient-side actions (a representative's, or the minor's own) under their author's name."""
+    own = actor_label(current.viewer, current.person)
+    return [
+        HistoryRow(row.trace, _second_person(row.sentence))
+        if row.trace.actor_label == own
+        else HistoryRow(row.trace, f"{row.trace.actor_label} {row.sentence}")
+        for row in rows
+    ]
+
+
+def _second_person(sentence: str) -> str:
+    for third, second in SECOND_PERSON:
+        if sentence.startswith(third):
+            return second + sentence.removeprefix(third)
+    return f"Vous : {sentence}"

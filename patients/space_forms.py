@@ -1,4 +1,5 @@
-"""Mon espace santé's forms: the login's two steps, blocking a professional."""
+"""Mon espace santé's forms: the login's two steps, the settings (emergency choices, masking of
+new documents, closing)."""
 
 from django import forms
 
@@ -51,9 +52,21 @@ MASKED_NEEDS_EMERGENCY = (
 )
 
 
+class NewDocumentsMaskingForm(forms.Form):
+    masked = forms.BooleanField(
+        label="Masquer aux professionnels de santé les nouveaux documents ajoutés à mon profil",
+        help_text="Un document masqué reste visible par son auteur et par votre médecin traitant ; "
+        "vous pourrez le démasquer à tout moment.",
+        required=False,
+    )
+
+
 class CloseForm(forms.Form):
     reason = forms.CharField(
-        label="Motif de la fermeture", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label="Motif de la fermeture",
+        max_length=200,  # Patient.closing_reason
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Indiquez le motif de la fermeture."},
     )
     confirm = forms.BooleanField(
         label="Je confirme vouloir fermer mon dossier médical partagé : les professionnels de santé n'y "

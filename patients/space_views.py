@@ -11,6 +11,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.modes import virtual_readers_enabled
+from accounts.views import too_many_message
+from audit.models import Notification
 from patients import services, space
 from patients.models import (
     Authorization,
@@ -28,7 +31,13 @@ from patients.models import (
     PatientEmailDevice,
     RecordAccess,
 )
-from patients.space_forms import CloseForm, EmergencyChoicesForm, SpaceCodeForm, SpaceLoginForm
+from patients.space_forms import (
+    CloseForm,
+    EmergencyChoicesForm,
+    NewDocumentsMaskingForm,
+    SpaceCodeForm,
+    SpaceLoginForm,
+)
 
 PROFESSIONALS_REFUSED = "Mon espace santé est réservé aux patients et à leurs représentants légaux."
 CODE_REFUSED = "Code incorrect ou expiré. Vérifiez le code reçu ou recommencez la connexion."
@@ -36,6 +45,9 @@ CODE_SENT = (
     "Si ces informations correspondent à un profil Mon espace santé, un code de connexion vient "
     "d'être envoyé à l'adresse électronique associée. Il est valable 5 minutes."
 )
+
+NOTIFICATIONS_PER_PAGE = 20
+NOTIFICATIONS_CURSOR = "avant"  # keyset: the last notification (pk) of the previous page
 
 SpaceView = Callable[..., HttpResponse]
 
@@ -87,9 +99,10 @@ def code(request: HttpRequest) -> HttpResponse:
         return redirect("space:login")
     form = SpaceCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if space.login_verify(request, code=form.cleaned_data["token"]):
+        check = space.login_verify(request, code=form.cleaned_data["token"])
+        if check.accepted:
             return redirect("space:documents")
-        form.add_error("token", CODE_REFUSED)
+        form.add_error("token", too_many_message(check.retry_after) if check.retry_after else CODE_REFUSED)
     context = {"form": form, "demo": virtual_readers_enabled()}
     return render(request, "patients/space/code.html", context)
 
@@ -162,7 +175,7 @@ def professionals(request: HttpRequest, current: space.Space) -> HttpResponse:
     return render(request, "patients/space/professionals.html", context)
 
 
-def _known_professionals(current: space.Space) -> "models.QuerySet[User]":  # noqa: F821
+def _known_professionals(current: space.Space) -> QuerySet[User]:
     """Whom the patient may block from here: a professional who appears in their lists."""
     patient = current.record
     return User.objects.filter(rpps__gt="").filter(
@@ -232,8 +245,36 @@ def settings_page(request: HttpRequest, current: space.Space) -> HttpResponse:
 def _settings(
     request: HttpRequest, current: space.Space, choices: EmergencyChoicesForm, close: CloseForm
 ) -> HttpResponse:
-    context = {"current": current, "section": "settings", "choices": choices, "close": close}
+    masking = NewDocumentsMaskingForm(
+        initial={"masked": current.record.new_documents_masked}, prefix="masquage"
+    )
+    context = {
+        "current": current,
+        "section": "settings",
+        "choices": choices,
+        "masking": masking,
+        "close": close,
+    }
     return render(request, "patients/space/settings.html", context)
+
+
+@space_view
+@require_POST
+def new_documents_masking(request: HttpRequest, current: space.Space) -> HttpResponse:
+    """ "Masquer les nouveaux documents": the preference, for documents added from now on."""
+    form = NewDocumentsMaskingForm(request.POST, prefix="masquage")
+    masked = form.is_valid() and form.cleaned_data["masked"]  # a checkbox: always valid
+    services.new_documents_masking_change(
+        **actor_of(current), patient=current.record, masked=masked, request=request
+    )
+    messages.success(
+        request,
+        "Les nouveaux documents ajoutés à votre profil seront masqués aux professionnels de santé."
+        if masked
+        else "Les nouveaux documents ajoutés à votre profil seront visibles par les professionnels "
+        "de santé autorisés.",
+    )
+    return redirect("space:settings")
 
 
 @space_view
@@ -267,3 +308,28 @@ def reopen(request: HttpRequest, current: space.Space) -> HttpResponse:
     else:
         messages.success(request, "Votre dossier médical partagé est réactivé.")
     return redirect("space:settings")
+
+
+@space_view
+@require_GET
+def notifications(request: HttpRequest, current: space.Space) -> HttpResponse:
+    """ "Notifications reçues": the emails written to the patient (first opening by a professional,
+    emergency access), newest first, also when no mail server delivered them. Keyset pages (the
+    page after notification N starts below it, however many arrive meanwhile): one query for the
+    list whatever the number of rows, served by audit_notification_patient_idx."""
+    rows = Notification.objects.filter(patient=current.record).only("created_at", "subject", "body_text")
+    cursor = request.GET.get(NOTIFICATIONS_CURSOR, "")
+    if cursor.isdigit():
+        rows = rows.filter(pk__lt=int(cursor))
+    elif cursor:
+        messages.error(request, "Cette page n'existe pas : voici les notifications les plus récentes.")
+    page = list(rows.order_by("-pk")[: NOTIFICATIONS_PER_PAGE + 1])
+    context = {
+        "current": current,
+        "section": "notifications",
+        "notifications": page[:NOTIFICATIONS_PER_PAGE],
+        "next_cursor": page[NOTIFICATIONS_PER_PAGE - 1].pk if len(page) > NOTIFICATIONS_PER_PAGE else None,
+        "cursor_name": NOTIFICATIONS_CURSOR,
+        "first_page": not cursor.isdigit(),
+    }
+    return render(request, "patients/space/notifications.html", context)

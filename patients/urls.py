@@ -13,6 +13,7 @@ urlpatterns = [
     path("dmp/<uuid:code>/informations-patient/", views.patient_information, name="information"),
     path("dmp/<uuid:code>/gestion/", views.management, name="management"),
     path("dmp/<uuid:code>/gestion/retirer/", views.withdraw, name="withdraw"),
+    path("dmp/<uuid:code>/gestion/fermer/", views.close_at_patient_request, name="close"),
     path("dmp/<uuid:code>/historique/", history.history, name="history"),
 ]
 # Identity search (patients/search_views.py)

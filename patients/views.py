@@ -8,13 +8,14 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from patients import access, services
-from patients.forms import EMERGENCY_OPPOSED_NOTICE_ID, AuthorizationForm
+from patients.forms import EMERGENCY_OPPOSED_NOTICE_ID, AuthorizationForm, PatientRequestCloseForm
 from patients.models import Authorization, CareStay, Patient
 from patients.scope import patients_for, record_accesses_for
 
@@ -23,6 +24,8 @@ from patients.scope import patients_for, record_accesses_for
 OPENED_SESSION_KEY = "dmp_opened_records"
 # "Mes patients" lists the most recent accesses, at most this many.
 MY_PATIENTS_LIMIT = 50
+# Gestion DMP's closing form (its fields are named fermeture-reason, fermeture-confirm).
+CLOSE_PREFIX = "fermeture"
 
 DMPView = Callable[..., HttpResponse]  # (request, patient, decision, **other URL arguments)
 
@@ -143,7 +146,14 @@ def patient_information(request: HttpRequest, patient: Patient, decision: access
 @require_GET
 @dmp_view
 def management(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
-    """Gestion DMP: status, médecin traitant DMP, care team, authorized professionals, my own access."""
+    """Gestion DMP: status, médecin traitant DMP, care team, authorized professionals, my own
+    access, and closing the DMP at the patient's request."""
+    return _management(request, patient, decision, PatientRequestCloseForm(prefix=CLOSE_PREFIX))
+
+
+def _management(
+    request: HttpRequest, patient: Patient, decision: access.Decision, close: PatientRequestCloseForm
+) -> HttpResponse:
     active = list(
         Authorization.objects.in_force(timezone.now())
         .filter(patient=patient)
@@ -161,8 +171,40 @@ def management(request: HttpRequest, patient: Patient, decision: access.Decision
         "stays": list(stays),
         "authorizations": active,
         "my_declarations": any(item.professional_id == request.user.pk for item in active),
+        "close": close,
     }
-    return render(request, "patients/management.html", context)
+    return render(request, "patients/management.html", context, status=400 if close.errors else 200)
+
+
+@require_POST
+@dmp_view
+def close_at_patient_request(
+    request: HttpRequest, patient: Patient, decision: access.Decision
+) -> HttpResponse:
+    """The patient asks, in consultation, that their DMP be closed: the professional closes it
+    (reason, confirmation) through the service the patient's own closing uses, traced as "a
+    clôturé le DMP à la demande du patient". The DMP is then refused to everyone, them included."""
+    form = PatientRequestCloseForm(request.POST, prefix=CLOSE_PREFIX)
+    if not form.is_valid():
+        return _management(request, patient, decision, form)
+    try:
+        services.dmp_close(
+            actor=request.user,
+            patient=patient,
+            reason=form.cleaned_data["reason"],
+            at_patient_request=True,
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("patients:management", code=patient.code)
+    _forget_opened(request, patient)
+    messages.success(
+        request,
+        f"Le DMP de {patient.display_name} est fermé à sa demande. Il est conservé et le patient peut "
+        "le réactiver depuis Mon espace santé.",
+    )
+    return redirect("patients:my_patients")
 
 
 @require_POST

@@ -66,6 +66,7 @@ class Answer:
 
 
 OK = Answer(200)
+BAD_REQUEST = Answer(400)  # a form sent empty: shown again with its French messages
 REFUSED = Answer(403)
 NOT_FOUND = Answer(404)
 NOT_ALLOWED = Answer(405)
@@ -200,6 +201,9 @@ MATRIX: dict[str, Row] = {
         get=(NOT_ALLOWED, PORTAL), post=(to("patients:management"), DMP_PAGE), args="patient"
     ),
     "patients:history": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
+    # Closing the DMP at the patient's request (Gestion DMP): the DMP's decision; sent empty, the
+    # form asks for the reason and the confirmation.
+    "patients:close": Row(get=(NOT_ALLOWED, PORTAL), post=(BAD_REQUEST, DMP_PAGE), args="patient"),
     # documents: the DMP's decision, then visible_to for each document
     # workshop: the survey for every professional, the live figures also for administrators
     # (what each sees of the page: tests/workshop/test_statistics_page.py)
@@ -208,8 +212,13 @@ MATRIX: dict[str, Row] = {
     # are strangers to it, like the anonymous: sent to its entrance.
     **{
         name: Row(get=(REFUSED, SPACE_GET), post=(REFUSED, SPACE_NO_POST))
-        for name in ("space:documents", "space:professionals", "space:history")
+        for name in ("space:documents", "space:professionals", "space:history", "space:notifications")
     },
+    # Sent empty, the patient's document form is shown again with its French messages.
+    "space:document_add": Row(get=(REFUSED, SPACE_GET), post=(REFUSED, SPACE_GET)),
+    "space:new_documents_masking": Row(
+        get=(REFUSED, SPACE_NO_POST), post=(REFUSED, SPACE_ACTION | {"patient": to("space:settings")})
+    ),
     "space:settings": Row(
         get=(REFUSED, SPACE_GET), post=(REFUSED, SPACE_GET | {"patient": to("space:settings")})
     ),

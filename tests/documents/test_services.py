@@ -14,7 +14,15 @@ from django.utils import timezone
 from accounts.models import Profession
 from audit.models import Action, Trace
 from documents import services
-from documents.models import Document, DocumentStatus, DocumentType, DoseType, Vaccination, add_months
+from documents.models import (
+    Document,
+    DocumentSource,
+    DocumentStatus,
+    DocumentType,
+    DoseType,
+    Vaccination,
+    add_months,
+)
 from documents.validation import validate_upload
 from patients.access import Mode
 from patients.models import Block
@@ -324,6 +332,31 @@ def test_lifting_not_visible_by_the_patient_clears_its_dates(ctx):
     [trace] = _traces(ctx, Action.DOCUMENT_CONFIDENTIALITY_CHANGED)
     assert "visible par le patient" in trace.details
     assert "invisible aux représentants légaux" in trace.details
+
+
+def test_every_service_refuses_invisible_to_legal_representatives_on_an_adults_record(ctx):
+    """An adult has no legal representative: the mark is refused however the document comes."""
+    adult = ctx.patient
+    with pytest.raises(ValidationError, match="mineur"):
+        _add_text(ctx, hidden_from_legal_representatives=True)
+    with pytest.raises(ValidationError, match="mineur"):
+        services.document_add_from_source(
+            patient=adult,
+            source=DocumentSource.PATIENT,
+            document_type=DocumentTypeFactory(code="DOCPAT03"),
+            title="Compte rendu",
+            document_date=date(2024, 3, 3),
+            text="Déposé par le patient.",
+            hidden_from_legal_representatives=True,
+        )
+    document = _add_text(ctx)
+    with pytest.raises(ValidationError, match="mineur"):
+        _confidentiality(ctx, document, legal=True)
+    document.refresh_from_db()
+    assert not document.hidden_from_legal_representatives
+    assert Document.objects.filter(patient=adult).count() == 1
+    assert len(_traces(ctx, Action.DOCUMENT_ADDED)) == 1
+    assert not _traces(ctx, Action.DOCUMENT_CONFIDENTIALITY_CHANGED)
 
 
 def test_a_visible_document_cannot_be_hidden_from_the_patient_afterwards(ctx):

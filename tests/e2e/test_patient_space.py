@@ -6,6 +6,7 @@ professional's earlier opening. Every patient page passes axe-core."""
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.documents import badfiles
 from tests.e2e.test_login import login_with_card
 from tests.factories import (
     DEFAULT_PIN,
@@ -91,11 +92,69 @@ def test_the_patient_masks_and_blocks_and_the_professional_feels_it(
     expect(page.get_by_role("cell", name="a ouvert le DMP avec un navigateur web")).to_be_visible()
     expect(page.get_by_role("cell", name=physician.display_name).first).to_be_visible()
     page.get_by_role("link", name="Mes activités").click()
-    expect(page.get_by_text(f"a masqué le document « {TITLE} »")).to_be_visible()
-    expect(page.get_by_text("a bloqué l'accès d'un professionnel au DMP")).to_be_visible()
+    expect(page.get_by_text(f"Vous avez masqué le document « {TITLE} »")).to_be_visible()
+    expect(page.get_by_text("Vous avez bloqué l'accès d'un professionnel au DMP")).to_be_visible()
     assert_accessible(page)
     page.screenshot(path=SHOTS.format("history"), full_page=True)
 
+    page.get_by_role("link", name="NOTIFICATIONS", exact=True).click()
+    expect(
+        page.get_by_text("Un professionnel de santé a consulté pour la première fois votre profil")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path=SHOTS.format("notifications"), full_page=True)
+
     page.get_by_role("link", name="PARAMÈTRES").click()
     assert_accessible(page)
+    page.get_by_label("Masquer aux professionnels de santé les nouveaux documents").check()
+    page.get_by_role("button", name="Enregistrer").last.click()
+    expect(page.get_by_text("Les nouveaux documents ajoutés à votre profil seront masqués")).to_be_visible()
     page.screenshot(path=SHOTS.format("settings"), full_page=True)
+
+    page.get_by_role("link", name="DOCUMENTS").click()
+    page.get_by_role("link", name="Ajouter un document").click()
+    assert_accessible(page)
+    page.get_by_label("Joindre un fichier").set_input_files(
+        {"name": "bilan.pdf", "mimeType": "application/pdf", "buffer": badfiles.simple_pdf()}
+    )
+    page.get_by_label("Type de document").select_option(label="CR de biologie déposé par le patient")
+    page.get_by_label("Titre").fill("Bilan sanguin de mars")
+    page.screenshot(path=SHOTS.format("document-add"), full_page=True)
+    page.get_by_role("button", name="Ajouter le document").click()
+    expect(page.get_by_text("Le document « Bilan sanguin de mars » a été ajouté.")).to_be_visible()
+    expect(page.get_by_text("2 document(s), dont 2 masqué(s)")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_professional_closes_the_dmp_at_the_patients_request_and_the_patient_reopens_it(
+    browser: Browser, page: Page, live_server, record, professional, settings, assert_accessible
+) -> None:
+    settings.DMP_DEMO_MODE = True
+    base = live_server.url
+    _, card = professional
+    doctor = browser.new_context().new_page()
+    login_with_card(doctor, base, card.number, DEFAULT_PIN)
+    doctor.goto(f"{base}/dmp/{record.code}/gestion/")
+    expect(doctor.get_by_role("heading", name="Fermer le DMP à la demande du patient")).to_be_visible()
+    doctor.get_by_role("button", name="Fermer le DMP").click()
+    expect(doctor.get_by_text("Cochez la case pour confirmer la fermeture.")).to_be_visible()
+    assert_accessible(doctor)
+    doctor.get_by_label("Motif de la fermeture donné par le patient").fill("Ne souhaite plus de DMP")
+    doctor.get_by_label("Le patient m'a demandé, en consultation, de fermer son DMP.").check()
+    doctor.screenshot(path=SHOTS.format("management-close"), full_page=True)
+    doctor.get_by_role("button", name="Fermer le DMP").click()
+    expect(doctor.get_by_text("est fermé à sa demande")).to_be_visible()
+    doctor.goto(f"{base}/dmp/{record.code}/recapitulatif/")
+    expect(doctor.get_by_text("Le DMP de ce patient est fermé.")).to_be_visible()
+
+    _patient_login(page, base, record.ins, assert_accessible)
+    page.get_by_role("link", name="HISTORIQUE").click()
+    expect(
+        page.get_by_text("a clôturé le DMP à la demande du patient : Ne souhaite plus de DMP")
+    ).to_be_visible()
+    page.get_by_role("link", name="PARAMÈTRES").click()
+    page.get_by_role("button", name="Réactiver mon dossier médical partagé").click()
+    expect(page.get_by_text("Votre dossier médical partagé est réactivé.")).to_be_visible()
+    assert_accessible(page)
+    doctor.goto(f"{base}/dmp/{record.code}/recapitulatif/")
+    expect(doctor.get_by_text("Le DMP de ce patient est fermé.")).to_have_count(0)

@@ -20,7 +20,7 @@ from tests.factories import (
     DocumentFactory,
     PhysicianFactory,
 )
-from tests.helpers import login_patient, login_verified
+from tests.helpers import login_patient, login_verified, text
 
 
 @pytest.fixture
@@ -45,6 +45,40 @@ def test_a_masked_document_disappears_for_a_professional_but_not_for_its_author(
     assert Document.objects.visible_to(physician, in_care).filter(pk=document.pk).exists()  # the author
     mine = patient_client.get(reverse("space:documents")).content.decode()
     assert document.title in mine and "Masqué aux professionnels" in mine
+
+
+def test_a_document_the_patient_masked_is_gone_from_every_professional_page_but_the_attending_physicians(
+    in_care, document, physician, alice, alice_client, patient_client
+):
+    """Lists, counts, the grid, history titles, detail and download: Alice (care team, matrix lets
+    her read it) loses it all; the médecin traitant DMP keeps it."""
+    attending = PhysicianFactory(first_name="Jean", last_name="Traitant")
+    in_care.dmp_attending_physicians.add(attending)
+    attending_client = login_verified(
+        Client(), attending, CPSCardFactory(user=attending, number="2799999999")
+    )
+    with transaction.atomic():
+        record(actor=physician, patient=in_care, document=document, action=Action.DOCUMENT_VIEWED)
+    pages = {
+        "summary": reverse("patients:summary", args=[in_care.code]),
+        "grid": reverse("documents:grid", args=[in_care.code]),
+        "history": reverse("patients:history", args=[in_care.code]),
+    }
+    summary = text(alice_client.get(pages["summary"]))
+    assert "Tous les documents (1)" in summary and document.title in summary
+    patient_client.post(reverse("space:mask"), {"documents": [str(document.code)], "action": "masquer"})
+    summary = text(alice_client.get(pages["summary"]))
+    assert "Tous les documents (0)" in summary and document.title not in summary
+    assert document.title not in text(alice_client.get(pages["grid"]))
+    history = text(alice_client.get(pages["history"]))
+    assert "a consulté un document" in history and document.title not in history
+    for name in ("documents:detail", "documents:consult", "documents:download"):
+        assert alice_client.get(reverse(name, args=[in_care.code, document.code])).status_code == 404
+    assert document.title in text(attending_client.get(pages["summary"]))
+    assert (
+        attending_client.get(reverse("documents:download", args=[in_care.code, document.code])).status_code
+        == 200
+    )
 
 
 def test_masking_all_then_unmasking_all(in_care, physician, alice, alice_client, patient_client):
@@ -134,8 +168,8 @@ def test_the_history_shows_the_patients_actions_and_the_professionals_opening(
     professionals = patient_client.get(reverse("space:history")).content.decode()
     assert "a ouvert le DMP" in professionals and physician.display_name in professionals
     mine = patient_client.get(reverse("space:history") + "?vue=mes-activites").content.decode()
-    assert "a masqué le document « Compte rendu cardiologie »" in mine
-    assert "a bloqué l&#x27;accès d&#x27;un professionnel au DMP" in mine
+    assert "Vous avez masqué le document « Compte rendu cardiologie »" in mine
+    assert "Vous avez bloqué l&#x27;accès d&#x27;un professionnel au DMP" in mine
     assert Trace.objects.filter(patient=patient, action=Action.HISTORY_VIEWED, actor=None).count() == 2
 
 
@@ -150,11 +184,12 @@ def test_the_history_never_shows_a_title_the_patient_may_not_see_yet(patient, ph
     assert "Résultat à annoncer" not in page
 
 
-def test_the_history_shows_the_notifications_received(patient, physician, patient_client):
+def test_the_notifications_received_are_shown_in_the_space(patient, physician, patient_client):
     client = login_verified(Client(), physician, _card(physician))
     client.get(reverse("patients:summary", args=[patient.code]))
-    page = patient_client.get(reverse("space:history")).content.decode()
+    page = text(patient_client.get(reverse("space:notifications")))
     assert "Un professionnel de santé a consulté votre profil Mon espace santé" in page
+    assert "Un professionnel de santé a consulté pour la première fois votre profil" in page
 
 
 def _card(user):

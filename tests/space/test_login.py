@@ -3,12 +3,16 @@ enumeration, session rotated and bounded like a professional's; the demo mailbox
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts import limits
 from accounts.services import SESSION_LAST_SEEN_AT
 from audit.models import Action, Trace
 from patients import models as patient_models
@@ -126,3 +130,54 @@ def test_an_idle_patient_session_ends(patient_client, idle_seconds):
     session.save()
     response = patient_client.get(DOCUMENTS)
     assert response.status_code == 302 and response.url == LOGIN
+
+
+def _wrong(code: str) -> str:
+    return "000000" if code != "000000" else "111111"
+
+
+def test_a_code_expires_after_its_few_minutes(patient):
+    client = Client()
+    _start(client, patient.ins)
+    code = _code_sent()
+    later = timezone.now() + timedelta(seconds=patient_models.PATIENT_CODE_VALIDITY_SECONDS + 1)
+    with time_machine.travel(later):
+        response = client.post(CODE, {"token": code})
+        assert "Code incorrect ou expiré" in response.content.decode()
+        assert client.get(DOCUMENTS).status_code == 302
+
+
+def test_wrong_codes_for_several_patients_are_throttled_for_this_client(db, monkeypatch):
+    """Each patient's code stays under its own limit (5); the client's counter (accounts.limits,
+    10 per session per 15 minutes) stops the spray, and then even a right code is refused."""
+    monkeypatch.setattr(patient_models, "PATIENT_CODE_THROTTLE_FACTOR", 0)
+    client = Client()
+    patients = [PatientFactory(email=f"p{i}@example.test") for i in range(3)]
+    for victim in patients[:2]:
+        _start(client, victim.ins)
+        for _ in range(limits.CLIENT_SESSION.max_failures // 2):
+            client.post(CODE, {"token": _wrong(_code_sent())})
+    _start(client, patients[2].ins)
+    response = client.post(CODE, {"token": _code_sent()})
+    assert "Trop de codes erronés ont été saisis depuis ce poste" in response.content.decode()
+    assert client.get(DOCUMENTS).status_code == 302
+    assert not Trace.objects.filter(action=Action.LOGIN, patient__in=patients).exists()
+
+
+def test_a_wrong_code_after_an_unknown_ins_counts_as_much(db):
+    client = Client()
+    _start(client, with_key("1800167482001"))
+    for _ in range(limits.CLIENT_SESSION.max_failures):
+        client.post(CODE, {"token": "123456"})
+    response = client.post(CODE, {"token": "123456"})
+    assert "Trop de codes erronés" in response.content.decode()
+
+
+def test_a_minor_gets_no_code_of_their_own(minor, mother):
+    """The family's mailbox would let a parent in as the minor, past the documents kept from them."""
+    minor.email = mother.email
+    minor.save()
+    _start(Client(), minor.ins)
+    assert mail.outbox == []
+    _start(Client(), mother.ins)
+    assert mail.outbox[0].to == [mother.email]

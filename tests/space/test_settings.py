@@ -66,7 +66,7 @@ def test_a_closed_dmp_refuses_professionals_and_reopening_restores_access(patien
     patient_client.post(reverse("space:reopen"))
     assert client.get(summary).status_code == 200
     mine = patient_client.get(reverse("space:history") + "?vue=mes-activites").content.decode()
-    assert "a fermé le DMP" in mine and "a réactivé le DMP" in mine
+    assert "Vous avez fermé le DMP" in mine and "Vous avez réactivé le DMP" in mine
 
 
 def test_an_emergency_access_is_refused_when_the_patient_said_no(patient, patient_client):
