@@ -4,6 +4,7 @@ marked, and "Terminer" ending another session for every process at once, traced 
 import datetime
 import hashlib
 import time
+import zoneinfo
 
 import pytest
 import time_machine
@@ -123,15 +124,15 @@ def test_a_session_opened_before_the_list_existed_joins_it_at_its_next_request(o
 
 def test_the_page_lists_each_session_and_marks_the_current_one(office, phone, alice):
     row = _row_of(phone)
-    OpenSession.objects.filter(pk=row.pk).update(
-        created_at=datetime.datetime(2026, 11, 29, 7, 5, tzinfo=datetime.UTC)
-    )
+    # An hour ago (within the 12 h a session lives), on a whole minute, shown in Europe/Paris.
+    opened = (timezone.now() - datetime.timedelta(hours=1)).replace(second=0, microsecond=0)
+    OpenSession.objects.filter(pk=row.pk).update(created_at=opened)
 
     page = text(office.get(SESSIONS_URL))
 
     assert "Firefox sous Windows" in page and "Chrome sous Android" in page
     assert "192.0.2.10" in page and "198.51.100.20" in page
-    assert "29/11/2026 08:05" in page  # Europe/Paris
+    assert f"{opened.astimezone(zoneinfo.ZoneInfo('Europe/Paris')):%d/%m/%Y %H:%M}" in page
     assert page.count("Session en cours") == 1
     assert reverse("accounts:session_end", args=[row.code]) in page
     assert reverse("accounts:session_end", args=[_row_of(office).code]) not in page

@@ -15,8 +15,8 @@ def reinstall_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0006_trace_opening_mode_index"),
-        ("patients", "0003_patient_email_device"),
+        ("audit", "0007_space_actions"),
+        ("patients", "0004_space_new_documents_masked"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -67,8 +67,13 @@ class Migration(migrations.Migration):
                     ("attending_added", "a désigné un médecin traitant DMP"),
                     ("attending_removed", "a retiré un médecin traitant DMP"),
                     ("dmp_closed", "a fermé le DMP"),
+                    ("dmp_closed_on_request", "a clôturé le DMP à la demande du patient"),
                     ("dmp_reopened", "a réactivé le DMP"),
                     ("emergency_choices_changed", "a modifié les accès en urgence au DMP"),
+                    (
+                        "new_documents_masking",
+                        "a modifié le masquage des nouveaux documents aux professionnels",
+                    ),
                     ("habilitation_changed", "a modifié la matrice d'habilitation"),
                     ("habilitation_removed", "a supprimé une règle de la matrice d'habilitation"),
                     ("habilitations_imported", "a importé la matrice d'habilitation"),
@@ -123,8 +128,10 @@ class Migration(migrations.Migration):
                             "attending_added",
                             "attending_removed",
                             "dmp_closed",
+                            "dmp_closed_on_request",
                             "dmp_reopened",
                             "emergency_choices_changed",
+                            "new_documents_masking",
                             "habilitation_changed",
                             "habilitation_removed",
                             "habilitations_imported",
