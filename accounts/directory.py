@@ -30,6 +30,11 @@ def where_to_update(profession_code: str | None) -> str:
     )
 
 
+def updated_by(profession_code: str | None) -> str:
+    """Who holds someone's entry, in the third person (a directory search lists other people)."""
+    return ORDERS.get(profession_code or "") or "son employeur, dans RPPS+ (ou l'ARS pour un exercice libéral)"
+
+
 def ecps_no_contact_message(user: User) -> str:
     """Workshop step 03: e-CPS sends its activation to the directory's email or mobile."""
     return (

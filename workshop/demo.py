@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.identifiers import with_luhn_key
 from accounts.models import (
     CardType,
     Civility,
@@ -50,19 +51,6 @@ from patients.services import patient_save, vitale_card_set_beneficiaries
 DEMO_PIN = "1234"
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "atelier-dmp-grand-est"  # noqa: S105 - documented demo credential
-
-
-def luhn_key(digits: str) -> str:
-    """The Luhn check digit to append to `digits` (as in RPPS and FINESS numbers)."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
-
-
-def with_luhn_key(digits: str) -> str:
-    return digits + luhn_key(digits)
 
 
 @dataclass(frozen=True)
