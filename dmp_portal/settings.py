@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "audit",
     "patients",
     "documents",
+    "messaging",
     "workshop",
 ]
 
