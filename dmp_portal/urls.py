@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("patients.urls")),
     # The DMP's Documents and Carnet de vaccination tabs (documents/urls.py).
     path("dmp/<uuid:code>/", include("documents.urls")),
+    # Messagerie sécurisée (MSSanté): mailboxes, messages, attachments (messaging/urls.py).
+    path("messagerie/", include("messaging.urls")),
     # The trainer's workshop: sessions, sheets, statistics (workshop/urls.py).
     path("atelier/", include("workshop.urls")),
     # The Annuaire santé (directory/urls.py).

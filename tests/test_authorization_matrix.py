@@ -266,6 +266,8 @@ MATRIX: dict[str, Row] = {
     "workshop:session_end": Row(
         get=(NOT_ALLOWED, NOT_LOGGED_IN), post=(to("workshop:session"), TRAINERS_ONLY), args="workshop"
     ),
+    # messaging: a professional's own mail; messages and attachments of others are 404
+    "messaging:compose": Row(get=(OK, PORTAL), post=(OK, PORTAL)),
     "documents:list": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "documents:grid": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "documents:add": Row(get=(OK, DMP_PAGE), post=(OK, DMP_PAGE), args="patient"),
