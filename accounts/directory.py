@@ -31,8 +31,11 @@ def where_to_update(profession_code: str | None) -> str:
 
 
 def updated_by(profession_code: str | None) -> str:
-    """Who holds someone's entry, in the third person (a directory search lists other people)."""
-    return ORDERS.get(profession_code or "") or "son employeur, dans RPPS+ (ou l'ARS pour un exercice libéral)"
+    """Who holds someone else's entry ("… se mettent à jour auprès de …"): the directory's page."""
+    order = ORDERS.get(profession_code or "")
+    if order:
+        return f"auprès de {order}"
+    return "auprès de son employeur, dans RPPS+ (ou de l'ARS pour un exercice libéral)"
 
 
 def ecps_no_contact_message(user: User) -> str:

@@ -14,7 +14,8 @@ from itertools import accumulate
 
 from accounts.identifiers import with_luhn_key
 from accounts.models import Civility, PracticeMode
-from directory.services import Listing, Situation
+from directory.models import DirectoryEntry
+from directory.services import Listing, Situation, entries_create
 
 RPPS_PREFIX = "108"
 INDEX_DIGITS = 7  # up to ten million entries
@@ -447,19 +448,19 @@ LIBERAL_STRUCTURES = {
     "21": (
         "Pharmacie du Centre",
         "Pharmacie de la Gare",
-        "Grande Pharmacie de {city}",
+        "Grande Pharmacie {of_city}",
         "Pharmacie des Halles",
     ),
     "39": ("Pharmacie du Marché", "Pharmacie de la Cathédrale", "Pharmacie Saint-Jean"),
-    "40": ("Cabinet dentaire {last}", "Centre dentaire de {city}"),
-    "70": ("Cabinet de kinésithérapie {last}", "Centre de rééducation de {city}"),
-    "28": ("Optique {last}", "Les Opticiens de {city}"),
-    "26": ("Audition {last}", "Centre auditif de {city}"),
+    "40": ("Cabinet dentaire {last}", "Centre dentaire {of_city}"),
+    "70": ("Cabinet de kinésithérapie {last}", "Centre de rééducation {of_city}"),
+    "28": ("Optique {last}", "Les Opticiens {of_city}"),
+    "26": ("Audition {last}", "Centre auditif {of_city}"),
 }
 DEFAULT_STRUCTURES = (
     "Cabinet {last}",
-    "Maison de santé pluriprofessionnelle de {city}",
-    "Centre de santé de {city}",
+    "Maison de santé pluriprofessionnelle {of_city}",
+    "Centre de santé {of_city}",
     "Cabinet médical des Tilleuls",
 )
 
@@ -487,6 +488,11 @@ _SPECIALTIES = (SPECIALTIES, list(accumulate(SPECIALTY_WEIGHTS)))
 def _draw(rng: random.Random, table: tuple[tuple, list[float]]):  # type: ignore[no-untyped-def]
     values, cumulative = table
     return rng.choices(values, cum_weights=cumulative)[0]
+
+
+def _of(city: str) -> str:
+    """ "de Metz", "d'Épinal" (elision before a vowel)."""
+    return f"d'{city}" if _slug(city)[:1] in "aeiouy" else f"de {city}"
 
 
 def _slug(value: str) -> str:
@@ -543,10 +549,10 @@ class FictiveDirectory:
     def _situation(rng: random.Random, code: str, role: str, last_name: str, city: str) -> Situation:
         if rng.randrange(100) < HOSPITAL_SHARE.get(code, 5):
             university = [name for name, _ in CITIES[:UNIVERSITY_CITIES]]
-            kind = "Centre hospitalier universitaire de" if city in university else "Centre hospitalier de"
-            return Situation(f"{kind} {city}", city, PracticeMode.SALARIE, role)
+            kind = "Centre hospitalier universitaire" if city in university else "Centre hospitalier"
+            return Situation(f"{kind} {_of(city)}", city, PracticeMode.SALARIE, role)
         template = rng.choice(LIBERAL_STRUCTURES.get(code, DEFAULT_STRUCTURES))
-        structure = template.format(city=city, last=last_name.upper())
+        structure = template.format(of_city=_of(city), last=last_name.upper())
         return Situation(structure, city, PracticeMode.LIBERAL, role)
 
     def _address(self, first_name: str, last_name: str, host: str) -> str:
@@ -555,3 +561,14 @@ class FictiveDirectory:
         self._local_parts[f"{local}@{host}"] = seen + 1
         suffix = str(seen + 1) if seen else ""
         return f"{local}{suffix}@{host}.mssante.fr"
+
+
+def fictive_entries_ensure(count: int, *, seed: int = 2026) -> int:
+    """The first `count` fictive entries of `seed`, those missing created (one query to find them,
+    bulk inserts); returns how many were created. Run again, it creates nothing."""
+    first, last = fictive_rpps(0), fictive_rpps(count - 1)  # RPPS order is index order
+    present = set(
+        DirectoryEntry.objects.filter(rpps__gte=first, rpps__lte=last).values_list("rpps", flat=True)
+    )
+    directory = FictiveDirectory(seed)
+    return entries_create(listing for listing in directory.listings(0, count) if listing.rpps not in present)

@@ -178,6 +178,8 @@ MATRIX: dict[str, Row] = {
     "accounts:sessions": Row(get=(OK, PORTAL), post=(NOT_ALLOWED, PORTAL)),
     "accounts:session_end": Row(get=(NOT_ALLOWED, PORTAL), post=(NOT_FOUND, PORTAL), args="session"),
     "accounts:sessions_end_others": Row(get=(NOT_ALLOWED, PORTAL), post=(to("accounts:sessions"), PORTAL)),
+    # directory: the Annuaire santé, for every professional (never a patient); a GET search
+    "directory:search": Row(get=(OK, PORTAL), post=(NOT_ALLOWED, PORTAL)),
     # patients: finding a patient is for professionals; the DMP pages ask patients.access
     "patients:my_patients": Row(get=(OK, PORTAL), post=(NOT_ALLOWED, PORTAL)),
     "patients:search": Row(get=(OK, PORTAL), post=(OK, PORTAL)),
