@@ -11,10 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import batched
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
 from directory.models import DirectoryEntry, DirectoryMailbox, DirectoryPractice
+
+MSSANTE_DOMAIN = ".mssante.fr"  # the MSSanté space of trust (directory_mailbox_mssante_domain)
 
 
 @dataclass(frozen=True)
@@ -116,8 +119,9 @@ def entry_save(*, listing: Listing, user: User | None = None) -> DirectoryEntry:
 
 def entry_address_publish(*, entry: DirectoryEntry, address: str) -> DirectoryMailbox:
     """Publish an MSSanté address for `entry` (nothing happens if it is already published)."""
-    mailbox = DirectoryMailbox(entry=entry, address=address)
-    mailbox.full_clean(validate_constraints=False, validate_unique=False)
+    DirectoryMailbox(entry=entry, address=address).full_clean(validate_constraints=False)
+    if not address.lower().endswith(MSSANTE_DOMAIN):
+        raise ValidationError({"address": f"Une adresse MSSanté se termine par « {MSSANTE_DOMAIN} »."})
     return DirectoryMailbox.objects.get_or_create(entry=entry, address=address)[0]
 
 
