@@ -63,6 +63,20 @@ class ResultPage:
 def directory_search(criteria: Criteria, *, after: int | None = None, size: int = PAGE_SIZE) -> ResultPage:
     """One page of entries matching every criterion, in name order (by structure first when the
     structure is a criterion), starting after the row `after` (a cursor from the previous page)."""
+    rows, found = ranged_rows(criteria, after=after)
+    picked = list(rows[: size + 1])
+    entry_ids = list(dict.fromkeys(entry_id for _, entry_id in picked[:size]))  # an entry once per page
+    by_id = {entry.pk: entry for entry in _entries_with_details(entry_ids)}
+    return ResultPage(
+        entries=[by_id[pk] for pk in entry_ids],
+        next_cursor=picked[size - 1][0] if len(picked) > size else None,
+        cursor_found=found,
+    )
+
+
+def ranged_rows(criteria: Criteria, *, after: int | None = None) -> tuple[QuerySet, bool]:
+    """The range one index reads, in page order, as (row pk, entry pk) pairs, starting after the
+    row `after`; and whether that row exists (if not, the range starts at the beginning)."""
     rows = _practice_rows(criteria) if criteria.by_practice else _entry_rows(criteria)
     order = _order(criteria)
     found = True
@@ -71,16 +85,8 @@ def directory_search(criteria: Criteria, *, after: int | None = None, size: int 
         found = previous is not None
         if found:
             rows = rows.filter(_after([*order], [previous[name] for name in order]))
-    picked = list(
-        rows.order_by(*order).values_list("pk", "entry_id" if criteria.by_practice else "pk")[: size + 1]
-    )
-    entry_ids = list(dict.fromkeys(entry_id for _, entry_id in picked[:size]))  # an entry once per page
-    by_id = {entry.pk: entry for entry in _entries_with_details(entry_ids)}
-    return ResultPage(
-        entries=[by_id[pk] for pk in entry_ids],
-        next_cursor=picked[size - 1][0] if len(picked) > size else None,
-        cursor_found=found,
-    )
+    entry = "entry_id" if criteria.by_practice else "pk"
+    return rows.order_by(*order).values_list("pk", entry), found
 
 
 def _order(criteria: Criteria) -> tuple[str, ...]:
