@@ -88,7 +88,11 @@ class DirectoryEntry(models.Model):
         return self.has_email or self.has_mobile
 
     def refresh_search_key(self) -> None:
-        self.name_key = search_key(f"{self.last_name} {self.first_name}")
+        self.name_key = self.name_key_of(self.last_name, self.first_name)
+
+    @staticmethod
+    def name_key_of(last_name: str, first_name: str) -> str:
+        return search_key(f"{last_name} {first_name}")
 
 
 class DirectoryPractice(models.Model):
@@ -130,9 +134,13 @@ class DirectoryPractice(models.Model):
         return f"{self.structure_name} ({self.city})"
 
     def refresh_search_keys(self, entry: DirectoryEntry) -> None:
-        self.structure_key = search_key(self.structure_name)
-        self.city_key = search_key(self.city)
+        self.structure_key, self.city_key = self.keys_of(self.structure_name, self.city)
         self.name_key = entry.name_key
+
+    @staticmethod
+    def keys_of(structure_name: str, city: str) -> tuple[str, str]:
+        """(structure_key, city_key)"""
+        return search_key(structure_name), search_key(city)
 
 
 class DirectoryMailbox(models.Model):
