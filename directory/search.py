@@ -24,10 +24,10 @@ Not traced: the directory is public data (annuaire.sante.fr answers anyone); no 
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from directory.fields import prefix_range
-from directory.models import DirectoryEntry, DirectoryPractice
+from directory.models import DirectoryEntry, DirectoryMailbox, DirectoryPractice
 
 PAGE_SIZE = 20
 
@@ -54,10 +54,23 @@ class Criteria:
 
 
 @dataclass(frozen=True)
+class Result:
+    """One professional of a page, with their situations d'exercice and MSSanté addresses."""
+
+    entry: DirectoryEntry
+    situations: list[DirectoryPractice]
+    addresses: list[str]
+
+
+@dataclass(frozen=True)
 class ResultPage:
-    entries: list[DirectoryEntry]
+    results: list[Result]
     next_cursor: int | None  # the `after` of the next page; None on the last one
     cursor_found: bool = True  # False: the cursor named no row, this is the first page
+
+    @property
+    def entries(self) -> list[DirectoryEntry]:
+        return [result.entry for result in self.results]
 
 
 def directory_search(criteria: Criteria, *, after: int | None = None, size: int = PAGE_SIZE) -> ResultPage:
@@ -66,9 +79,8 @@ def directory_search(criteria: Criteria, *, after: int | None = None, size: int 
     rows, found = ranged_rows(criteria, after=after)
     picked = list(rows[: size + 1])
     entry_ids = list(dict.fromkeys(entry_id for _, entry_id in picked[:size]))  # an entry once per page
-    by_id = {entry.pk: entry for entry in _entries_with_details(entry_ids)}
     return ResultPage(
-        entries=[by_id[pk] for pk in entry_ids],
+        results=_results(entry_ids),
         next_cursor=picked[size - 1][0] if len(picked) > size else None,
         cursor_found=found,
     )
@@ -145,12 +157,18 @@ def _after(fields: list[str], values: list[object]) -> Q:
     return Q(**{f"{fields[0]}__gte": values[0]}) & later
 
 
-def _entries_with_details(entry_ids: list[int]) -> QuerySet[DirectoryEntry]:
-    return (
-        DirectoryEntry.objects.filter(pk__in=entry_ids)
-        .select_related("profession")
-        .prefetch_related(
-            Prefetch("practices", queryset=DirectoryPractice.objects.order_by("pk")),
-            "mailboxes",
-        )
-    )
+def _results(entry_ids: list[int]) -> list[Result]:
+    """The page's entries in `entry_ids` order, with their profession, situations and addresses:
+    three queries, grouped here (Django's prefetch_related costs twice the page's time in Python,
+    a queryset per entry)."""
+    if not entry_ids:
+        return []
+    entries = DirectoryEntry.objects.filter(pk__in=entry_ids).select_related("profession").in_bulk()
+    situations: dict[int, list[DirectoryPractice]] = {pk: [] for pk in entry_ids}
+    for practice in DirectoryPractice.objects.filter(entry_id__in=entry_ids).order_by("pk"):
+        situations[practice.entry_id].append(practice)
+    addresses: dict[int, list[str]] = {pk: [] for pk in entry_ids}
+    mailboxes = DirectoryMailbox.objects.filter(entry_id__in=entry_ids).order_by("address")
+    for entry_id, address in mailboxes.values_list("entry_id", "address"):
+        addresses[entry_id].append(address)
+    return [Result(entries[pk], situations[pk], addresses[pk]) for pk in entry_ids]

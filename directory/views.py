@@ -40,7 +40,9 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": [(entry, _no_contact_notice(entry, request.user)) for entry in page.entries] if page else [],
+        "rows": [(result, _no_contact_notice(result.entry, request.user)) for result in page.results]
+        if page
+        else [],
         "next_query": next_query,
         "first_page": CURSOR in request.GET,
         "first_query": first_query,
