@@ -10,6 +10,7 @@ fictive, well-formed, never those of workshop/demo.py ("1099…") or of the trai
 import random
 import unicodedata
 from collections.abc import Iterator
+from functools import cache
 from itertools import accumulate
 
 from accounts.identifiers import with_luhn_key
@@ -495,6 +496,7 @@ def _of(city: str) -> str:
     return f"d'{city}" if _slug(city)[:1] in "aeiouy" else f"de {city}"
 
 
+@cache  # names repeat: "martin" is slugged once
 def _slug(value: str) -> str:
     ascii_only = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
     return "-".join("".join(c if c.isalnum() else " " for c in ascii_only).split())

@@ -9,6 +9,7 @@ reader of that code sees the directory being written.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import batched
 
 from django.core.exceptions import ValidationError
@@ -90,13 +91,16 @@ def entries_create(listings: Iterable[Listing], *, batch_size: int = 5000) -> in
     sequence is moved past them afterwards (PostgreSQL). No full_clean(): the sources are checked
     upstream, and the database's constraints still refuse a malformed RPPS or mode.
     """
+    # The same names, structures and communes come back again and again: their keys are computed once.
+    name_key_of = cache(DirectoryEntry.name_key_of)
+    practice_keys = cache(DirectoryPractice.keys_of)
     created = 0
     for batch in batched(listings, batch_size):
         with transaction.atomic():
             next_id = (DirectoryEntry.objects.aggregate(highest=Max("pk"))["highest"] or 0) + 1
             entries, practices, mailboxes = [], [], []
             for entry_id, listing in enumerate(batch, start=next_id):
-                name_key = DirectoryEntry.name_key_of(listing.last_name, listing.first_name)
+                name_key = name_key_of(listing.last_name, listing.first_name)
                 entries.append(
                     (
                         entry_id,
@@ -119,7 +123,7 @@ def entries_create(listings: Iterable[Listing], *, batch_size: int = 5000) -> in
                         s.city,
                         s.mode,
                         s.role,
-                        *_practice_keys(s),
+                        *practice_keys(s.structure_name, s.city),
                         name_key,
                     )
                     for s in listing.situations
@@ -158,10 +162,6 @@ _PRACTICE_COLUMNS = (
     "city_key",
     "name_key",
 )
-
-
-def _practice_keys(situation: Situation) -> tuple[str, str]:
-    return DirectoryPractice.keys_of(situation.structure_name, situation.city)
 
 
 def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
