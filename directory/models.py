@@ -11,6 +11,10 @@ seed). The directory holds only what the Annuaire santé publishes: identity, pr
 d'exercice and MSSanté addresses; for email and mobile it keeps whether they are filled in (what
 e-CPS needs, workshop step 03), never the values.
 
+Where it sits: accounts ← audit ← patients ← directory ← messaging, workshop. It reads accounts
+(professions, the portal's professionals) and patients.normalize (the search keys every search of
+the portal shares); the messaging and the demo seed write to it through directory.services.
+
 Searches use stored normalized keys (patients.normalize.search_key) in byte-ordered columns
 (directory.fields.SearchKeyField), each index serving one filter and the page order at once:
 directory/search.py says which.

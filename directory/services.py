@@ -8,7 +8,7 @@ reader of that code sees the directory being written.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from itertools import batched
 
@@ -47,7 +47,7 @@ class Listing:
     has_email: bool = False
     has_mobile: bool = False
     situations: tuple[Situation, ...] = ()
-    addresses: tuple[str, ...] = field(default=())
+    addresses: tuple[str, ...] = ()
 
 
 def _entry(listing: Listing) -> DirectoryEntry:
