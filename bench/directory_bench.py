@@ -72,7 +72,7 @@ def _measure(criteria: object, after: int | None = None) -> tuple[float, float, 
 # The plan's reading steps: PostgreSQL ("Index Scan using X on T", "Seq Scan on T", "Sort") and
 # SQLite ("SEARCH T USING INDEX X (…)", "SCAN T", "USE TEMP B-TREE FOR ORDER BY").
 _STEPS = re.compile(
-    r"(?P<pg>(?:Index Only |Bitmap Index |Index |Seq )Scan|(?:Incremental )?Sort)(?: using (?P<pg_index>\w+))?"
+    r"(?P<pg>(?:Index Only |Bitmap Index |Index |Seq )Scan|(?:Incremental )?Sort(?! Key))(?: using (?P<pg_index>\w+))?"
     r"(?: on (?P<pg_table>\w+))?"
     r"|(?P<lite>SEARCH|SCAN) (?P<lite_table>\w+)(?: USING (?:COVERING |INTEGER PRIMARY KEY)?(?:INDEX (?P<lite_index>\w+))?)?"
     r"|(?P<temp>USE TEMP B-TREE)"
