@@ -21,7 +21,8 @@ help:
 	@echo "make test  - install the dev dependencies and run the whole test suite"
 	@echo "make e2e   - browser tests (Playwright driving /usr/bin/chromium)"
 	@echo "make lint  - ruff, manage.py check, missing migrations"
-	@echo "make bench - benchmarks (workshop session of 40 trainees: create and reset; upload checks)"
+	@echo "make bench - benchmarks (workshop session of 40 trainees: create and reset; upload checks;"
+	@echo "             Annuaire santé search at 50,000 and 500,000 professionals)"
 
 $(BIN)/python:
 	@py="$(call find_python)"; \
@@ -84,6 +85,7 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.workshop_bench
 	$(BIN)/python -m bench.upload_checks
+	$(BIN)/python -m bench.directory_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules

@@ -30,6 +30,14 @@ def where_to_update(profession_code: str | None) -> str:
     )
 
 
+def updated_by(profession_code: str | None) -> str:
+    """Who holds someone else's entry ("… se mettent à jour auprès de …"): the directory's page."""
+    order = ORDERS.get(profession_code or "")
+    if order:
+        return f"auprès de {order}"
+    return "auprès de son employeur, dans RPPS+ (ou de l'ARS pour un exercice libéral)"
+
+
 def ecps_no_contact_message(user: User) -> str:
     """Workshop step 03: e-CPS sends its activation to the directory's email or mobile."""
     return (

@@ -139,6 +139,8 @@ INSTALLED_APPS = [
     "audit",
     "patients",
     "documents",
+    "directory",
+    "messaging",
     "workshop",
 ]
 

@@ -22,6 +22,7 @@ from accounts.models import (
     Profession,
     User,
 )
+from directory.models import DirectoryEntry, DirectoryPractice
 from documents.models import (
     PATIENT_INFORMED_AFTER,
     PATIENT_VISIBLE_AFTER_MONTHS,
@@ -43,6 +44,7 @@ from patients.models import (
     Sex,
     VitaleCard,
 )
+from patients.normalize import search_key
 from patients.services import patient_save
 from workshop.demo import with_luhn_key
 
@@ -307,3 +309,31 @@ class VaccinationFactory(DjangoModelFactory):
     dose_type = DoseType.BOOSTER
     recorded_by = factory.SubFactory(PhysicianFactory)
     recorded_by_label = factory.LazyAttribute(lambda o: o.recorded_by.display_name)
+
+
+class DirectoryEntryFactory(DjangoModelFactory):
+    """An Annuaire santé entry (not a portal account): a nurse with an email, no situation."""
+
+    class Meta:
+        model = DirectoryEntry
+
+    rpps = factory.Sequence(lambda n: with_luhn_key(f"3{n:09d}"))
+    civility = Civility.MME
+    first_name = factory.Faker("first_name_female")
+    last_name = factory.Faker("last_name")
+    name_key = factory.LazyAttribute(lambda o: search_key(f"{o.last_name} {o.first_name}"))
+    profession = factory.LazyFunction(lambda: Profession.objects.get(code="60"))
+    has_email = True
+
+
+class DirectoryPracticeFactory(DjangoModelFactory):
+    class Meta:
+        model = DirectoryPractice
+
+    entry = factory.SubFactory(DirectoryEntryFactory)
+    structure_name = "Centre hospitalier de Colmar"
+    city = "Colmar"
+    mode = PracticeMode.SALARIE
+    structure_key = factory.LazyAttribute(lambda o: search_key(o.structure_name))
+    city_key = factory.LazyAttribute(lambda o: search_key(o.city))
+    name_key = factory.LazyAttribute(lambda o: o.entry.name_key)

@@ -179,6 +179,8 @@ MATRIX: dict[str, Row] = {
     "accounts:sessions": Row(get=(OK, PORTAL), post=(NOT_ALLOWED, PORTAL)),
     "accounts:session_end": Row(get=(NOT_ALLOWED, PORTAL), post=(NOT_FOUND, PORTAL), args="session"),
     "accounts:sessions_end_others": Row(get=(NOT_ALLOWED, PORTAL), post=(to("accounts:sessions"), PORTAL)),
+    # directory: the Annuaire santé, for every professional (never a patient); a GET search
+    "directory:search": Row(get=(OK, PORTAL), post=(NOT_ALLOWED, PORTAL)),
     # patients: finding a patient is for professionals; the DMP pages ask patients.access
     "patients:my_patients": Row(get=(OK, PORTAL), post=(NOT_ALLOWED, PORTAL)),
     "patients:search": Row(get=(OK, PORTAL), post=(OK, PORTAL)),
@@ -275,6 +277,8 @@ MATRIX: dict[str, Row] = {
     "workshop:session_end": Row(
         get=(NOT_ALLOWED, NOT_LOGGED_IN), post=(to("workshop:session"), TRAINERS_ONLY), args="workshop"
     ),
+    # messaging: a professional's own mail; messages and attachments of others are 404
+    "messaging:compose": Row(get=(OK, PORTAL), post=(OK, PORTAL)),
     "documents:list": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "documents:grid": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "documents:add": Row(get=(OK, DMP_PAGE), post=(OK, DMP_PAGE), args="patient"),

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.identifiers import with_luhn_key
 from accounts.models import (
     CardType,
     Civility,
@@ -31,6 +32,8 @@ from accounts.models import (
 )
 from accounts.services import ecps_counters_reset
 from audit.models import Trace
+from directory.generator import fictive_entries_ensure
+from directory.services import entry_professional_sync
 from documents.models import Document, Vaccination
 from patients.ins import with_key
 from patients.models import (
@@ -48,21 +51,10 @@ from patients.models import (
 from patients.services import patient_save, vitale_card_set_beneficiaries
 
 DEMO_PIN = "1234"
+# Fictive colleagues in the demo's Annuaire santé, beside the demo accounts (directory/generator.py).
+DIRECTORY_FICTIVE_ENTRIES = 300
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "atelier-dmp-grand-est"  # noqa: S105 - documented demo credential
-
-
-def luhn_key(digits: str) -> str:
-    """The Luhn check digit to append to `digits` (as in RPPS and FINESS numbers)."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
-
-
-def with_luhn_key(digits: str) -> str:
-    return digits + luhn_key(digits)
 
 
 @dataclass(frozen=True)
@@ -553,6 +545,7 @@ def _seed_accounts_and_patients(*, reset: bool) -> list[DemoLogin]:
         )
     logins = [seed_professional(item) for item in PROFESSIONALS]
     logins.append(_seed_admin())
+    fictive_entries_ensure(DIRECTORY_FICTIVE_ENTRIES)
     seed_patients()
     return logins
 
@@ -655,6 +648,7 @@ def seed_professional(item: DemoProfessional) -> DemoLogin:
     user.default_practice = practice
     user.default_practice_setting = setting
     user.save()
+    entry_professional_sync(professional=user)
 
     card, _ = CPSCard.objects.update_or_create(
         number=item.card_number,

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import CPSCard, User
 from audit.models import Action, Trace
 from audit.services import record
+from directory.models import DirectoryEntry
 from patients import access
 from patients.ins import validate_ins
 from patients.models import (
@@ -34,6 +35,7 @@ from workshop.demo import (
     ADMIN_PASSWORD,
     ALL_PATIENTS,
     DEMO_PIN,
+    DIRECTORY_FICTIVE_ENTRIES,
     HOMONYMS,
     PATIENTS,
     PROFESSIONALS,
@@ -386,3 +388,17 @@ def test_seed_demo_refuses_to_run_outside_demo_mode(settings):
     with pytest.raises(CommandError, match="mode démonstration"):
         call_command("seed_demo", stdout=io.StringIO())
     assert not User.objects.filter(username="admin").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_directory_lists_the_demo_professionals_and_fictive_colleagues(alice_client):
+    seed_demo()
+    seed_demo()  # idempotent
+
+    demo = DirectoryEntry.objects.filter(rpps__in=[item.rpps for item in PROFESSIONALS])
+    assert demo.filter(user__isnull=False).count() == len(PROFESSIONALS)
+    assert DirectoryEntry.objects.filter(user__isnull=True).count() == DIRECTORY_FICTIVE_ENTRIES
+    page = text(alice_client.get(reverse("directory:search"), {"name": "gerbaut"}))
+    assert "Thomas GERBAUT" in page and "e-CPS impossible." in page
+    page = text(alice_client.get(reverse("directory:search"), {"name": "marchal el"}))
+    assert "elise.marchal@ch-sainte-odile.mssante.fr" in page

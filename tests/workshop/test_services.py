@@ -8,6 +8,7 @@ from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from accounts.identifiers import luhn_key
 from accounts.models import CPSCard, ECPSDevice
 from accounts.services import card_check_pin, ecps_device_for
 from audit.models import Action, Trace
@@ -17,7 +18,7 @@ from patients import access
 from patients.models import Authorization, AuthorizationKind, Patient, Sandbox, VitaleCard
 from patients.services import authorization_declare
 from tests.helpers import client_request, login_verified
-from workshop.demo import ALL_PATIENTS, RICH_RECORD, luhn_key
+from workshop.demo import ALL_PATIENTS, RICH_RECORD
 from workshop.models import Trainee, WorkshopSession
 from workshop.services import (
     WorkshopError,
