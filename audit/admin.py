@@ -9,6 +9,8 @@ reads their history too (SECURITY.md §4):
   narrowing it any other way (?patient=…) is refused.
 """
 
+import uuid
+
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.db import transaction
@@ -18,13 +20,41 @@ from django.http import HttpRequest, HttpResponse
 from accounts.admin import ReadOnlyAdmin
 from audit.models import Action, Notification, Trace
 from audit.services import record
+from dmp_portal.paging import BoundedCountPaginator
 
 
 def _normalized_ins(term: str) -> str:
     return "".join(term.split()).upper()
 
 
-class TracedReadAdmin(admin.ModelAdmin):
+def exact_search(
+    queryset: QuerySet, search_term: str, *, patient_path: str, code_field: str | None = None
+) -> QuerySet:
+    """The admin's search on a big table, by equality on unique indexes: a row's own code (a
+    UUID, when `code_field` names it) or its patient's INS. Nothing else is searched."""
+    term = _normalized_ins(search_term)
+    if not term:
+        return queryset
+    if code_field is not None:
+        try:
+            return queryset.filter(**{code_field: uuid.UUID(term)})
+        except ValueError:
+            pass
+    return queryset.filter(**{f"{patient_path}__ins": term})
+
+
+class LargeTableAdmin(admin.ModelAdmin):
+    """A changelist on a table of millions of rows (patients, documents, traces): no COUNT of the
+    whole table (a paginator that counts at most dmp_portal.paging.ADMIN_COUNT_LIMIT rows, no full
+    count beside a search), no date_hierarchy (its year/month links are DISTINCT scans of the whole
+    table), and an `ordering` an index serves (newest first by default: the primary key)."""
+
+    paginator = BoundedCountPaginator
+    show_full_result_count = False
+    ordering = ["-pk"]
+
+
+class TracedReadAdmin(LargeTableAdmin):
     """Trace the detail page (`read_action`) and a list narrowed to one patient (`list_action`)."""
 
     read_action: Action
@@ -109,15 +139,16 @@ class EvidenceAdmin(TracedReadAdmin, ReadOnlyAdmin):
 class TraceAdmin(EvidenceAdmin):
     # No patient and no document title in the list: the detail page (traced) shows them.
     list_display = ["created_at", "actor_label", "action", "mode"]
+    # Served by audit_trace_created_idx and audit_trace_action_idx (date ranges within both).
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
+    ordering = ["-created_at", "-id"]
 
 
 @admin.register(Notification)
 class NotificationAdmin(EvidenceAdmin):
     # The recipient's address names the patient: on the detail page (traced) only.
     list_display = ["created_at", "kind", "status", "attempts", "sent_at"]
-    list_filter = ["status", "kind", ("created_at", admin.DateFieldListFilter)]
+    # Newest first by primary key; "à envoyer" through audit_notification_pending_idx.
+    list_filter = ["status"]
     actor_path = "trace__actor"
     exclude = ["body_html"]
