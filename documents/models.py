@@ -435,6 +435,13 @@ class Document(models.Model):
                 fields=["patient", "-document_date", "-added_at", "-id"],
                 name="documents_doc_patient_date_idx",
             ),
+            # "N document(s) non visible(s) par le patient" (Récapitulatif): one patient's few
+            # announcements, not a walk through their whole record. Partial: only those rows.
+            models.Index(
+                fields=["patient", "visible_to_patient_on"],
+                condition=Q(hidden_from_patient=True),
+                name="documents_doc_announced_idx",
+            ),
             # The admin's list filters (documents/admin.py), newest first.
             models.Index(fields=["status", "-id"], name="documents_doc_status_idx"),
             models.Index(fields=["source", "-id"], name="documents_doc_source_idx"),
