@@ -83,13 +83,15 @@ class TracedReadAdmin(LargeTableAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
-        # The page is rendered inside the transaction that writes its trace: no page without it.
-        with transaction.atomic():
-            response = super().change_view(request, object_id, form_url, extra_context)
-            shown = getattr(response, "context_data", None) or {}
-            obj = shown.get("original") if response.status_code == 200 else None
-            patient = self.patient_of(obj) if obj is not None else None
-            if patient is not None:
+        # The page is rendered, then its trace written: a failed trace raises, so no page goes out
+        # without its trace, and the write transaction (the patient's chain lock; SQLite: the
+        # database's write lock) lasts one insert, not the rendering.
+        response = _rendered(super().change_view(request, object_id, form_url, extra_context))
+        shown = getattr(response, "context_data", None) or {}
+        obj = shown.get("original") if response.status_code == 200 else None
+        patient = self.patient_of(obj) if obj is not None else None
+        if patient is not None:
+            with transaction.atomic():
                 record(
                     actor=request.user,
                     patient=patient,
@@ -97,19 +99,21 @@ class TracedReadAdmin(LargeTableAdmin):
                     document=self.document_of(obj),
                     request=request,
                 )
-            if hasattr(response, "render"):
-                response.render()
         return response
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        with transaction.atomic():
-            response = super().changelist_view(request, extra_context)
-            patient = self._searched_patient(request) if self.list_action else None
-            if patient is not None and response.status_code == 200:
+        response = _rendered(super().changelist_view(request, extra_context))
+        patient = self._searched_patient(request) if self.list_action else None
+        if patient is not None and response.status_code == 200:
+            with transaction.atomic():
                 record(actor=request.user, patient=patient, action=self.list_action, request=request)
-            if hasattr(response, "render"):
-                response.render()
         return response
+
+
+def _rendered(response: HttpResponse) -> HttpResponse:
+    if hasattr(response, "render"):
+        response.render()
+    return response
 
 
 class EvidenceAdmin(TracedReadAdmin, ReadOnlyAdmin):

@@ -116,6 +116,8 @@ def document_list(request: HttpRequest, patient: Patient, decision: access.Decis
 @dmp_view
 def document_grid(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
     """ "Parcours de soins": rubriques by years, "De AAAA à AAAA"; a cell opens the filtered list."""
+    # Traced and committed first: the write transaction (the patient's chain lock; SQLite: the
+    # database's write lock) lasts one insert, not the grid's reads.
     with transaction.atomic():
         record(
             actor=request.user,
@@ -124,7 +126,7 @@ def document_grid(request: HttpRequest, patient: Patient, decision: access.Decis
             mode=decision.mode.value,
             request=request,
         )
-        counts = visible_documents(request, patient, decision).rubrique_year_counts()
+    counts = visible_documents(request, patient, decision).rubrique_year_counts()
     years = Document.objects.in_grid_years_of(request.user, patient, decision=decision).years()
     grid = build_grid(counts, list(Rubrique.objects.all()), years)
     return render(request, "documents/document_grid.html", shell_context(patient, decision, TAB, grid=grid))

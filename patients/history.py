@@ -91,6 +91,9 @@ def history(request: HttpRequest, patient: Patient, decision: access.Decision) -
     a keyset range on audit_trace_patient_idx (or audit_trace_patient_actor_idx)."""
     mine = request.GET.get("vos") == "1"
     period = PeriodForm(request.GET or None)
+    # The reading is traced (and committed) before anything is read: the page shows its own trace,
+    # and the write transaction, which holds the patient's chain lock (SQLite: the database's write
+    # lock), lasts one insert, not the page.
     with transaction.atomic():
         record(
             actor=request.user,
@@ -99,17 +102,17 @@ def history(request: HttpRequest, patient: Patient, decision: access.Decision) -
             mode=decision.mode.value,
             request=request,
         )
-        traces = Trace.objects.filter(patient=patient)
-        counts = {
-            "all": trace_count(patient),
-            "mine": bounded_count(traces.filter(actor=request.user)),
-        }
-        if mine:
-            traces = traces.filter(actor=request.user)
-        if period.is_valid():
-            traces = within(traces, period.cleaned_data)
-        page = history_page(request, traces)
-        rows = history_rows(page, request.user, patient, decision=decision)
+    traces = Trace.objects.filter(patient=patient)
+    counts = {
+        "all": trace_count(patient),
+        "mine": bounded_count(traces.filter(actor=request.user)),
+    }
+    if mine:
+        traces = traces.filter(actor=request.user)
+    if period.is_valid():
+        traces = within(traces, period.cleaned_data)
+    page = history_page(request, traces)
+    rows = history_rows(page, request.user, patient, decision=decision)
     context = shell_context(
         patient, decision, Tab.HISTORY, page=page, rows=rows, counts=counts, mine=mine, period=period
     )
