@@ -19,6 +19,10 @@ import sys
 import time
 from datetime import date, timedelta
 
+if not os.environ.get("DATABASE_URL"):
+    raise SystemExit(
+        "DATABASE_URL must name a throwaway database (sqlite:////tmp/heavy.sqlite3): it is filled."
+    )
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dmp_portal.settings")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "False")

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 
 from audit.models import Action, ChainHead, Trace
 from audit.services import chain_for, record
-from dmp_portal.paging import KeysetPage, bounded_count, keyset_page
+from dmp_portal.paging import BoundedCount, KeysetPage, bounded_count, keyset_page
 from patients import access
 from patients.forms import PERIOD_ORDER_ERROR, FrenchDateField
 from patients.models import Patient
@@ -104,7 +104,7 @@ def history(request: HttpRequest, patient: Patient, decision: access.Decision) -
         )
     traces = Trace.objects.filter(patient=patient)
     counts = {
-        "all": trace_count(patient),
+        "all": BoundedCount(trace_count(patient), more=False),
         "mine": bounded_count(traces.filter(actor=request.user)),
     }
     if mine:
