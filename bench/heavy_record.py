@@ -183,7 +183,9 @@ def measure(repeat: int) -> None:
             figures[patient.pk] = (statistics.median(times) * 1000, len(queries))
         (h_ms, h_q), (l_ms, l_q) = figures[heavy.pk], figures[light.pk]
         rows.append((label, h_ms, l_ms, h_ms / l_ms, h_q, l_q))
-    print("| Page | lourd (ms CPU) | léger (ms CPU) | lourd/léger | requêtes lourd/léger |\n|---|---|---|---|---|")
+    print(
+        "| Page | lourd (ms CPU) | léger (ms CPU) | lourd/léger | requêtes lourd/léger |\n|---|---|---|---|---|"
+    )
     for label, h_ms, l_ms, ratio, h_q, l_q in rows:
         print(f"| {label} | {h_ms:.1f} | {l_ms:.1f} | {ratio:.2f} | {h_q} / {l_q} |")
 
