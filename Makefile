@@ -14,10 +14,12 @@ PY_CANDIDATES := $(PYTHON) python3.14 python3.13 python3.12 python3 \
 	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3)
 find_python = $(firstword $(foreach p,$(PY_CANDIDATES),$(shell $(p) -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && echo $(p))))
 
-.PHONY: help run test e2e lint check bench clean trace-key
+.PHONY: help run serve notifications-worker test e2e lint check bench clean trace-key
 
 help:
 	@echo "make run   - install, migrate, load the demo data and serve http://$(HOST):$(PORT)"
+	@echo "make serve - serve as production does: migrate, collectstatic, gunicorn (dmp_portal/gunicorn.py)"
+	@echo "make notifications-worker - the patient notifications sender, looping on the outbox"
 	@echo "make test  - install the dev dependencies and run the whole test suite"
 	@echo "make e2e   - browser tests (Playwright driving /usr/bin/chromium)"
 	@echo "make lint  - ruff, manage.py check, missing migrations"
@@ -64,6 +66,20 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production serving on this machine: DEBUG off, static files collected and served by WhiteNoise,
+# gunicorn's workers and timeouts from the environment (WEB_CONCURRENCY, GUNICORN_TIMEOUT...: see
+# dmp_portal/gunicorn.py), bound to DMP_BIND (HOST:PORT by default). The settings' production
+# defaults apply: DJANGO_ALLOWED_HOSTS, and HTTPS unless DJANGO_SECURE_SSL_REDIRECT=False.
+serve: export DJANGO_DEBUG = False
+serve: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DMP_BIND=$${DMP_BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c python:dmp_portal.gunicorn dmp_portal.wsgi
+
+# The notification sender as a worker process (beside the web servers, one or more).
+notifications-worker: $(VENV)/.runtime
+	$(BIN)/python manage.py send_notifications --boucle
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -m "not e2e" -n auto --dist loadfile $(PYTEST_ARGS)

@@ -9,6 +9,8 @@ reads their history too (SECURITY.md §4):
   narrowing it any other way (?patient=…) is refused.
 """
 
+import uuid
+
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.db import transaction
@@ -18,13 +20,41 @@ from django.http import HttpRequest, HttpResponse
 from accounts.admin import ReadOnlyAdmin
 from audit.models import Action, Notification, Trace
 from audit.services import record
+from dmp_portal.paging import BoundedCountPaginator
 
 
 def _normalized_ins(term: str) -> str:
     return "".join(term.split()).upper()
 
 
-class TracedReadAdmin(admin.ModelAdmin):
+def exact_search(
+    queryset: QuerySet, search_term: str, *, patient_path: str, code_field: str | None = None
+) -> QuerySet:
+    """The admin's search on a big table, by equality on unique indexes: a row's own code (a
+    UUID, when `code_field` names it) or its patient's INS. Nothing else is searched."""
+    term = _normalized_ins(search_term)
+    if not term:
+        return queryset
+    if code_field is not None:
+        try:
+            return queryset.filter(**{code_field: uuid.UUID(term)})
+        except ValueError:
+            pass
+    return queryset.filter(**{f"{patient_path}__ins": term})
+
+
+class LargeTableAdmin(admin.ModelAdmin):
+    """A changelist on a table of millions of rows (patients, documents, traces): no COUNT of the
+    whole table (a paginator that counts at most dmp_portal.paging.ADMIN_COUNT_LIMIT rows, no full
+    count beside a search), no date_hierarchy (its year/month links are DISTINCT scans of the whole
+    table), and an `ordering` an index serves (newest first by default: the primary key)."""
+
+    paginator = BoundedCountPaginator
+    show_full_result_count = False
+    ordering = ["-pk"]
+
+
+class TracedReadAdmin(LargeTableAdmin):
     """Trace the detail page (`read_action`) and a list narrowed to one patient (`list_action`)."""
 
     read_action: Action
@@ -53,13 +83,15 @@ class TracedReadAdmin(admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
-        # The page is rendered inside the transaction that writes its trace: no page without it.
-        with transaction.atomic():
-            response = super().change_view(request, object_id, form_url, extra_context)
-            shown = getattr(response, "context_data", None) or {}
-            obj = shown.get("original") if response.status_code == 200 else None
-            patient = self.patient_of(obj) if obj is not None else None
-            if patient is not None:
+        # The page is rendered, then its trace written: a failed trace raises, so no page goes out
+        # without its trace, and the write transaction (the patient's chain lock; SQLite: the
+        # database's write lock) lasts one insert, not the rendering.
+        response = _rendered(super().change_view(request, object_id, form_url, extra_context))
+        shown = getattr(response, "context_data", None) or {}
+        obj = shown.get("original") if response.status_code == 200 else None
+        patient = self.patient_of(obj) if obj is not None else None
+        if patient is not None:
+            with transaction.atomic():
                 record(
                     actor=request.user,
                     patient=patient,
@@ -67,19 +99,21 @@ class TracedReadAdmin(admin.ModelAdmin):
                     document=self.document_of(obj),
                     request=request,
                 )
-            if hasattr(response, "render"):
-                response.render()
         return response
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        with transaction.atomic():
-            response = super().changelist_view(request, extra_context)
-            patient = self._searched_patient(request) if self.list_action else None
-            if patient is not None and response.status_code == 200:
+        response = _rendered(super().changelist_view(request, extra_context))
+        patient = self._searched_patient(request) if self.list_action else None
+        if patient is not None and response.status_code == 200:
+            with transaction.atomic():
                 record(actor=request.user, patient=patient, action=self.list_action, request=request)
-            if hasattr(response, "render"):
-                response.render()
         return response
+
+
+def _rendered(response: HttpResponse) -> HttpResponse:
+    if hasattr(response, "render"):
+        response.render()
+    return response
 
 
 class EvidenceAdmin(TracedReadAdmin, ReadOnlyAdmin):
@@ -109,15 +143,16 @@ class EvidenceAdmin(TracedReadAdmin, ReadOnlyAdmin):
 class TraceAdmin(EvidenceAdmin):
     # No patient and no document title in the list: the detail page (traced) shows them.
     list_display = ["created_at", "actor_label", "action", "mode"]
+    # Served by audit_trace_created_idx and audit_trace_action_idx (date ranges within both).
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
+    ordering = ["-created_at", "-id"]
 
 
 @admin.register(Notification)
 class NotificationAdmin(EvidenceAdmin):
     # The recipient's address names the patient: on the detail page (traced) only.
     list_display = ["created_at", "kind", "status", "attempts", "sent_at"]
-    list_filter = ["status", "kind", ("created_at", admin.DateFieldListFilter)]
+    # Newest first by primary key; "à envoyer" through audit_notification_pending_idx.
+    list_filter = ["status"]
     actor_path = "trace__actor"
     exclude = ["body_html"]

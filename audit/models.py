@@ -166,10 +166,16 @@ class Trace(models.Model):
     class Meta:
         verbose_name = "trace"
         indexes = [
-            # "Historique des accès": a patient's traces, most recent first
-            models.Index(fields=["patient", "-created_at"], name="audit_trace_patient_idx"),
+            # "Historique des accès": a patient's traces, most recent first, a page after another
+            # (keyset on created_at, id: patients/history.py)
+            models.Index(fields=["patient", "-created_at", "-id"], name="audit_trace_patient_idx"),
             # "Vos actions (N)": one actor's traces on one patient
-            models.Index(fields=["patient", "actor", "-created_at"], name="audit_trace_patient_actor_idx"),
+            models.Index(
+                fields=["patient", "actor", "-created_at", "-id"], name="audit_trace_patient_actor_idx"
+            ),
+            # The admin's trace list (audit/admin.py): newest first, by date, and by action.
+            models.Index(fields=["-created_at", "-id"], name="audit_trace_created_idx"),
+            models.Index(fields=["action", "-created_at", "-id"], name="audit_trace_action_idx"),
             # "Le DMP en chiffres": DMP openings counted by mode (workshop/statistics.py) by an
             # index-only scan of the openings alone; partial, so other traces do not pay for it.
             models.Index(

@@ -184,6 +184,9 @@ TEMPLATES = [
 
 # SQLite file beside the code unless DATABASE_URL names another database
 # (postgres://user@host:5432/name for a region's PostgreSQL).
+# Each worker keeps its connection DJANGO_CONN_MAX_AGE seconds (checked before reuse), or, on
+# PostgreSQL with DJANGO_DB_POOL=True, draws from psycopg's pool (DJANGO_DB_POOL_MIN / _MAX
+# connections per worker process: the database sees workers times max at most).
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -191,6 +194,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if env_bool("DJANGO_DB_POOL", False):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DJANGO_DB_POOL=True needs PostgreSQL (DATABASE_URL=postgres://...).")
+    # Django refuses persistent connections beside a pool: the pool keeps them.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DJANGO_DB_POOL_MIN", 1),
+        "max_size": env_int("DJANGO_DB_POOL_MAX", 4),
+        "timeout": env_int("DJANGO_DB_POOL_TIMEOUT", 10),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's backend, creating a new database file 0600 (dmp_portal/sqlite3/base.py). Tests use
     # an in-memory database, as with Django's backend (said explicitly: pytest-django only knows

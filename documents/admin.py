@@ -13,7 +13,7 @@ from django.urls import path
 
 from accounts.admin import ReadOnlyAdmin
 from accounts.models import Profession
-from audit.admin import TracedReadAdmin
+from audit.admin import TracedReadAdmin, exact_search
 from audit.models import Action
 from documents.habilitation_grid import habilitation_grid
 from documents.habilitations import habilitation_delete, habilitation_set
@@ -218,20 +218,11 @@ class DocumentAdmin(TracedReadAdmin, ReadOnlyAdmin):
     read_action = Action.ADMIN_DOCUMENT_VIEWED
     list_action = Action.ADMIN_DOCUMENTS_LISTED
     list_display = ["code", "document_type", "status", "source", "added_at", "confidentiality"]
-    list_filter = [
-        "status",
-        "source",
-        "document_type__rubrique",
-        "masked_to_professionals",
-        "hidden_from_patient",
-        "hidden_from_legal_representatives",
-    ]
+    # Each filter has its index (documents_doc_status_idx, documents_doc_source_idx), newest first.
+    list_filter = ["status", "source"]
     list_select_related = ["document_type"]
-    # Exact lookups on unique indexes: the document's code or the patient's INS.
-    search_fields = ["=code", "=patient__ins"]
+    search_fields = ["code"]  # enables the search box; get_search_results decides
     search_help_text = "Identifiant du document ou matricule INS du patient (exacts)."
-    show_full_result_count = False
-    date_hierarchy = "added_at"
     exclude = ["file", "text"]
 
     @admin.display(description="confidentialité")
@@ -240,6 +231,12 @@ class DocumentAdmin(TracedReadAdmin, ReadOnlyAdmin):
 
     def document_of(self, document: Document) -> Document:
         return document
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Document], search_term: str
+    ) -> tuple[QuerySet[Document], bool]:
+        """Equality on unique indexes (Django's "=" search is case-insensitive: no index)."""
+        return exact_search(queryset, search_term, patient_path=self.patient_path, code_field="code"), False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
         return super().get_queryset(request).select_related("patient", "document_type")
@@ -252,6 +249,10 @@ class VaccinationAdmin(TracedReadAdmin, ReadOnlyAdmin):
     read_action = Action.ADMIN_VACCINATIONS_VIEWED
     list_action = Action.ADMIN_VACCINATIONS_VIEWED
     list_display = ["vaccine", "vaccinated_on", "dose_type", "recorded_by_label", "recorded_at"]
-    list_filter = ["dose_type"]
-    search_fields = ["=patient__ins"]
+    search_fields = ["patient__ins"]  # enables the search box; get_search_results decides
     search_help_text = "Matricule INS du patient (exact)."
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Vaccination], search_term: str
+    ) -> tuple[QuerySet[Vaccination], bool]:
+        return exact_search(queryset, search_term, patient_path=self.patient_path), False

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
-from django.db.models.functions import ExtractYear, Length
+from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
@@ -259,6 +259,20 @@ ADULT_HAS_NO_REPRESENTATIVE = (
 )
 
 
+class YearOf(models.Func):
+    """The year of a date, computed by the database itself (no Python function per row on SQLite,
+    where Django's ExtractYear calls one), deterministic so that it can be a stored column."""
+
+    output_field = models.PositiveSmallIntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        return self.as_sql(compiler, connection, template="CAST(substr(%(expressions)s, 1, 4) AS INTEGER)")
+
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        extra.setdefault("template", "CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER)")
+        return super().as_sql(compiler, connection, **extra)
+
+
 class DocumentQuerySet(models.QuerySet):
     def visible_to(
         self,
@@ -288,8 +302,8 @@ class DocumentQuerySet(models.QuerySet):
         return restrict_grid_span(self, viewer, patient, decision=decision, today=today)
 
     def years(self) -> list[int]:
-        """The distinct years of the documents' dates, in order, in one query."""
-        return [day.year for day in self.order_by().dates("document_date", "year")]
+        """The distinct years of the documents' dates, in order, in one query (the stored year)."""
+        return list(self.order_by("document_year").values_list("document_year", flat=True).distinct())
 
     def active(self) -> "DocumentQuerySet":
         return self.filter(status=DocumentStatus.ACTIVE)
@@ -310,7 +324,7 @@ class DocumentQuerySet(models.QuerySet):
         """The grid: [{"rubrique": code, "year": 2023, "count": 4}, ...] in one query."""
         return list(
             self.order_by()
-            .values(rubrique=F("document_type__rubrique"), year=ExtractYear("document_date"))
+            .values(rubrique=F("document_type__rubrique"), year=F("document_year"))
             .annotate(count=Count("pk"))
             .order_by("rubrique", "year")
         )
@@ -326,6 +340,13 @@ class Document(models.Model):
     )
     title = models.CharField("titre", max_length=255)
     document_date = models.DateField("date du document")
+    # Stored by the database from document_date: the "Parcours de soins" columns group on it.
+    document_year = models.GeneratedField(
+        expression=YearOf("document_date"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+        verbose_name="année du document",
+    )
     comment = models.CharField("commentaire lié au document", max_length=COMMENT_MAX_LENGTH, blank=True)
     # The stay or act the document is about ("Exemple : Dates d'hospitalisation").
     event_start = models.DateField("début de l'évènement", null=True, blank=True)
@@ -418,8 +439,22 @@ class Document(models.Model):
             # visible_to(): one patient's documents, newest first (lists, counts, "5 derniers
             # documents ajoutés"). Status is filtered on the row: deleted documents are few.
             models.Index(fields=["patient", "-added_at", "-id"], name="documents_doc_patient_idx"),
-            # The rubrique-by-year grid and lists sorted by document date, for one patient.
-            models.Index(fields=["patient", "document_date"], name="documents_doc_patient_date_idx"),
+            # Lists sorted by document date, for one patient, a page after another (keyset on the
+            # whole order: documents/views.py).
+            models.Index(
+                fields=["patient", "-document_date", "-added_at", "-id"],
+                name="documents_doc_patient_date_idx",
+            ),
+            # "N document(s) non visible(s) par le patient" (Récapitulatif): one patient's few
+            # announcements, not a walk through their whole record. Partial: only those rows.
+            models.Index(
+                fields=["patient", "visible_to_patient_on"],
+                condition=Q(hidden_from_patient=True),
+                name="documents_doc_announced_idx",
+            ),
+            # The admin's list filters (documents/admin.py), newest first.
+            models.Index(fields=["status", "-id"], name="documents_doc_status_idx"),
+            models.Index(fields=["source", "-id"], name="documents_doc_source_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -13,7 +13,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,16 +20,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import Action
 from audit.services import record
+from dmp_portal.paging import AFTER, BEFORE, LAST, bounded_count, keyset_page
 from documents import services
-from documents.forms import ConfidentialityForm, DocumentFilterForm, Sort, author_choices
+from documents.forms import ConfidentialityForm, DocumentFilterForm, Sort, recent_author_choices
 from documents.grid import build_grid
 from documents.models import Document, DocumentQuerySet, Rubrique
 from patients import access
 from patients.models import Patient
+from patients.opening import Tab, shell_context
 from patients.views import dmp_view
 
 DOCUMENTS_PER_PAGE = 20
-TAB = "documents"
+TAB = Tab.DOCUMENTS
 # What a browser shows by itself ("Consulter"); the rest (RTF, TIFF) is only downloaded.
 INLINE_MIME_TYPES = frozenset({"application/pdf", "image/jpeg", "text/plain"})
 
@@ -69,10 +70,6 @@ def opens_inline(document: Document) -> bool:
     return document.is_text or document.mime_type.split(";", 1)[0].strip().lower() in INLINE_MIME_TYPES
 
 
-def _context(patient: Patient, decision: access.Decision, **extra: object) -> dict:
-    return {"patient": patient, "decision": decision, "tab": TAB, **extra}
-
-
 # ---------------------------------------------------------------------------------------------
 # Liste des documents and Parcours de soins
 
@@ -80,30 +77,37 @@ def _context(patient: Patient, decision: access.Decision, **extra: object) -> di
 @require_GET
 @dmp_view
 def document_list(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
-    """Sortable, filterable (rubrique, type, author, dates, status), paginated; archived badged."""
+    """Sortable, filterable (rubrique, type, author, dates, status), paginated; archived badged.
+
+    Its cost does not grow with the record: a keyset page (dmp_portal/paging.py) on
+    documents_doc_patient_date_idx or documents_doc_patient_idx for the date sorts, a count
+    bounded at 1 000, and the author filter offers the authors of the most recent documents
+    (forms.recent_author_choices), not one option per author of the record."""
     visible = visible_documents(request, patient, decision)
     types = list(
         visible.order_by("document_type__label")
         .values_list("document_type__code", "document_type__label")
         .distinct()
     )
-    authors = author_choices(
-        list(visible.order_by().values_list("source", "author__rpps", "author_label").distinct())
-    )
     filters = DocumentFilterForm(
-        request.GET or None, rubriques=list(Rubrique.objects.all()), types=types, authors=authors
+        request.GET or None,
+        rubriques=list(Rubrique.objects.all()),
+        types=types,
+        authors=recent_author_choices(visible, wanted=request.GET.get("auteur", "")),
     )
     documents = filters.apply(visible.select_related("document_type__rubrique"))
-    page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = _context(
+    page = keyset_page(documents, Sort.ORDERINGS[filters.sort], request.GET, DOCUMENTS_PER_PAGE)
+    context = shell_context(
         patient,
         decision,
+        Tab.DOCUMENTS,
         filters=filters,
         page=page,
-        documents=list(page.object_list),
+        total=bounded_count(documents),
+        documents=page.object_list,
         sort=filters.sort,
         sort_keys=Sort.ORDERINGS,
-        filtered=bool(request.GET.keys() - {"page", "tri"}),
+        filtered=bool(request.GET.keys() - {AFTER, BEFORE, LAST, "tri"}),
     )
     return render(request, "documents/document_list.html", context)
 
@@ -112,6 +116,8 @@ def document_list(request: HttpRequest, patient: Patient, decision: access.Decis
 @dmp_view
 def document_grid(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
     """ "Parcours de soins": rubriques by years, "De AAAA à AAAA"; a cell opens the filtered list."""
+    # Traced and committed first: the write transaction (the patient's chain lock; SQLite: the
+    # database's write lock) lasts one insert, not the grid's reads.
     with transaction.atomic():
         record(
             actor=request.user,
@@ -120,10 +126,10 @@ def document_grid(request: HttpRequest, patient: Patient, decision: access.Decis
             mode=decision.mode.value,
             request=request,
         )
-        counts = visible_documents(request, patient, decision).rubrique_year_counts()
+    counts = visible_documents(request, patient, decision).rubrique_year_counts()
     years = Document.objects.in_grid_years_of(request.user, patient, decision=decision).years()
     grid = build_grid(counts, list(Rubrique.objects.all()), years)
-    return render(request, "documents/document_grid.html", _context(patient, decision, grid=grid))
+    return render(request, "documents/document_grid.html", shell_context(patient, decision, TAB, grid=grid))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,9 +143,10 @@ def document_detail(
 ) -> HttpResponse:
     """Metadata only: reading the content is "Consulter" / "Télécharger", which are traced."""
     is_author = document.is_authored_by(request.user)
-    context = _context(
+    context = shell_context(
         patient,
         decision,
+        TAB,
         document=document,
         is_author=is_author,
         opens_inline=opens_inline(document),
@@ -183,7 +190,9 @@ def document_delete(
         if not document.is_authored_by(request.user):
             return _refused(request, patient, document, PermissionDenied(services.NOT_AUTHOR))
         return render(
-            request, "documents/document_confirm_delete.html", _context(patient, decision, document=document)
+            request,
+            "documents/document_confirm_delete.html",
+            shell_context(patient, decision, TAB, document=document),
         )
     try:
         services.document_delete(professional=request.user, document=document, request=request)

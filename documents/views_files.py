@@ -32,6 +32,7 @@ from documents.validation import safe_filename
 from documents.views import TAB, dmp_document_view, opens_inline
 from patients import access
 from patients.models import Patient
+from patients.opening import shell_context
 
 SERVED_FILE_POLICY = "sandbox"
 
@@ -44,7 +45,7 @@ def document_consult(
     """A free text is shown in the page, escaped; a file the browser can show is served inline."""
     if document.is_text:
         _trace(request, patient, decision, document)
-        context = {"patient": patient, "decision": decision, "tab": TAB, "document": document}
+        context = shell_context(patient, decision, TAB, document=document)
         return no_store(render(request, "documents/document_text.html", context))
     return _serve(request, patient, decision, document, inline=opens_inline(document))
 

@@ -25,6 +25,7 @@ from documents.uploads import size_limited_upload
 from documents.views import TAB
 from patients import access
 from patients.models import Patient
+from patients.opening import shell_context
 from patients.views import dmp_view
 
 REMINDER = (
@@ -62,5 +63,5 @@ def document_add(request: HttpRequest, patient: Patient, decision: access.Decisi
         else:
             messages.success(request, f"Le document « {document.title} » a été ajouté au DMP.")
             return _go(request, reverse("patients:summary", args=[patient.code]))
-    context = {"patient": patient, "decision": decision, "tab": TAB, "form": form, "reminder": REMINDER}
+    context = shell_context(patient, decision, TAB, form=form, reminder=REMINDER)
     return render(request, "documents/document_form.html", context)

@@ -4,19 +4,22 @@ professions that vaccinate (documents.services.vaccination_add decides, and trac
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from dmp_portal.paging import keyset_page
 from documents import services
 from documents.forms import VaccinationForm
 from documents.models import DoseType, Vaccination
 from patients import access
 from patients.models import Patient
+from patients.opening import Tab, shell_context
 from patients.views import dmp_view
 
 VACCINATIONS_PER_PAGE = 50
+# Latest first, a keyset page after another on documents_vacc_patient_idx.
+VACCINATION_ORDER = ("-vaccinated_on", "-recorded_at", "-pk")
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,17 +47,15 @@ def vaccination_book(request: HttpRequest, patient: Patient, decision: access.De
         else:
             messages.success(request, f"La vaccination « {vaccination.vaccine} » a été ajoutée au carnet.")
             return redirect("documents:vaccination", code=patient.code)
-    vaccinations = Vaccination.objects.visible_to(request.user, patient, decision=decision).order_by(
-        "-vaccinated_on", "-recorded_at", "-pk"
+    vaccinations = Vaccination.objects.visible_to(request.user, patient, decision=decision)
+    page = keyset_page(vaccinations, VACCINATION_ORDER, request.GET, VACCINATIONS_PER_PAGE)
+    context = shell_context(
+        patient,
+        decision,
+        Tab.VACCINATION,
+        page=page,
+        vaccinations=page.object_list,
+        form=form,
+        may_add=may_add,
     )
-    page = Paginator(vaccinations, VACCINATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "patient": patient,
-        "decision": decision,
-        "tab": "vaccination",
-        "page": page,
-        "vaccinations": list(page.object_list),
-        "form": form,
-        "may_add": may_add,
-    }
     return render(request, "documents/vaccination_list.html", context)

@@ -24,11 +24,13 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 
-from audit.models import Action, Trace
-from audit.services import record
+from audit.models import Action, ChainHead, Trace
+from audit.services import chain_for, record
+from dmp_portal.paging import BoundedCount, KeysetPage, bounded_count, keyset_page
 from patients import access
 from patients.forms import PERIOD_ORDER_ERROR, FrenchDateField
 from patients.models import Patient
+from patients.opening import Tab, shell_context
 from patients.views import dmp_view
 
 # "Seules les traces les plus récentes sont affichées dans cet écran": one page, older ones behind.
@@ -84,8 +86,14 @@ class PeriodForm(forms.Form):
 @require_GET
 @dmp_view
 def history(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
+    """The costs do not grow with the record: "Toutes les actions (N)" is the patient's chain
+    head (its rank is the number of traces), "Vos actions" a count bounded at 1 000, and a page
+    a keyset range on audit_trace_patient_idx (or audit_trace_patient_actor_idx)."""
     mine = request.GET.get("vos") == "1"
     period = PeriodForm(request.GET or None)
+    # The reading is traced (and committed) before anything is read: the page shows its own trace,
+    # and the write transaction, which holds the patient's chain lock (SQLite: the database's write
+    # lock), lasts one insert, not the page.
     with transaction.atomic():
         record(
             actor=request.user,
@@ -94,25 +102,32 @@ def history(request: HttpRequest, patient: Patient, decision: access.Decision) -
             mode=decision.mode.value,
             request=request,
         )
-        traces = Trace.objects.filter(patient=patient)
-        counts = {"all": traces.count(), "mine": traces.filter(actor=request.user).count()}
-        if mine:
-            traces = traces.filter(actor=request.user)
-        if period.is_valid():
-            traces = within(traces, period.cleaned_data)
-        page = page_of(request, traces.order_by("-created_at", "-pk"))
-        rows = history_rows(page, request.user, patient, decision=decision)
-    context = {
-        "patient": patient,
-        "decision": decision,
-        "tab": "history",
-        "page": page,
-        "rows": rows,
-        "counts": counts,
-        "mine": mine,
-        "period": period,
+    traces = Trace.objects.filter(patient=patient)
+    counts = {
+        "all": BoundedCount(trace_count(patient), more=False),
+        "mine": bounded_count(traces.filter(actor=request.user)),
     }
+    if mine:
+        traces = traces.filter(actor=request.user)
+    if period.is_valid():
+        traces = within(traces, period.cleaned_data)
+    page = history_page(request, traces)
+    rows = history_rows(page, request.user, patient, decision=decision)
+    context = shell_context(
+        patient, decision, Tab.HISTORY, page=page, rows=rows, counts=counts, mine=mine, period=period
+    )
     return render(request, "patients/history.html", context)
+
+
+def trace_count(patient: Patient) -> int:
+    """The number of `patient`'s traces, known without counting: the rank of their chain's head
+    (audit/services.py chains every trace about a patient, and only those, on that chain)."""
+    return (
+        ChainHead.objects.filter(chain=chain_for(patient=patient, actor=None))
+        .values_list("seq", flat=True)
+        .first()
+        or 0
+    )
 
 
 def within(traces: QuerySet[Trace], period: dict) -> QuerySet[Trace]:
@@ -125,8 +140,19 @@ def within(traces: QuerySet[Trace], period: dict) -> QuerySet[Trace]:
     return traces
 
 
+# Most recent first; the patient index's order ("-id" breaks ties within one microsecond).
+HISTORY_ORDER = ("-created_at", "-id")
+
+
+SHOWN_FIELDS = ("created_at", "actor_label", "action", "details", "document_code", "document_title")
+
+
+def history_page(request: HttpRequest, traces: QuerySet[Trace]) -> KeysetPage:
+    """The page the request asks for, most recent first, as a keyset range (dmp_portal/paging.py)."""
+    return keyset_page(traces.only(*SHOWN_FIELDS), HISTORY_ORDER, request.GET, TRACES_PER_PAGE)
+
+
 def page_of(request: HttpRequest, traces: QuerySet[Trace]) -> Page:
-    return Paginator(
-        traces.only("created_at", "actor_label", "action", "details", "document_code", "document_title"),
-        TRACES_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    """Numbered pages (OFFSET), still used by the patient space's history (documents/space_views.py,
+    owned elsewhere): its cost grows with the page number; history_page does not."""
+    return Paginator(traces.only(*SHOWN_FIELDS), TRACES_PER_PAGE).get_page(request.GET.get("page"))

@@ -191,6 +191,9 @@ class Patient(models.Model):
             # Identity search: name (birth or usage) first, then sex and first names.
             models.Index(fields=["birth_name_key", "sex"], name="patients_birth_name_idx"),
             models.Index(fields=["usual_name_key", "sex"], name="patients_usual_name_idx"),
+            # The admin's list filters (patients/admin.py), newest first.
+            models.Index(fields=["dmp_status", "-id"], name="patients_dmp_status_idx"),
+            models.Index(fields=["identity_status", "-id"], name="patients_identity_status_idx"),
         ]
         constraints = [
             # The same INS once in the portal, and once in each sandbox. Sandbox first: the
@@ -403,6 +406,8 @@ class RecordAccess(models.Model):
     professional = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="record_accesses")
     first_access_at = models.DateTimeField("premier accès")
     last_access_at = models.DateTimeField("dernier accès")
+    # The access before the last one: "N nouveau(x)" counts the documents added since (patients/opening.py).
+    previous_access_at = models.DateTimeField("accès précédent", null=True, blank=True)
 
     class Meta:
         verbose_name = "accès au DMP"

@@ -1,5 +1,7 @@
 """Writes about a patient's DMP, each with its trace in the same transaction."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -79,11 +81,13 @@ def authorization_declare(
 @transaction.atomic
 def record_open(
     *, professional: User, patient: Patient, decision: access.Decision, request: HttpRequest | None = None
-) -> None:
-    """The professional opens the DMP: trace it, and remember when (six-month rule, "Mes patients").
+) -> datetime | None:
+    """The professional opens the DMP: trace it, and remember when (six-month rule, "Mes patients",
+    and the previous access that "N nouveau(x)" counts from). Returns the previous access (None
+    on a first opening).
 
     The trace comes first: it takes the patient's chain lock, so two tabs opening the same DMP
-    at once queue there; the upsert then cannot collide on the (patient, professional) pair.
+    at once queue there; reading then moving the (patient, professional) row cannot race.
     """
     record(
         actor=professional,
@@ -93,12 +97,15 @@ def record_open(
         request=request,
     )
     now = timezone.now()
-    RecordAccess.objects.bulk_create(
-        [RecordAccess(patient=patient, professional=professional, first_access_at=now, last_access_at=now)],
-        update_conflicts=True,
-        unique_fields=["patient", "professional"],
-        update_fields=["last_access_at"],
-    )
+    accesses = RecordAccess.objects.filter(patient=patient, professional=professional)
+    previous = accesses.values_list("last_access_at", flat=True).first()
+    if previous is None:
+        RecordAccess.objects.create(
+            patient=patient, professional=professional, first_access_at=now, last_access_at=now
+        )
+    else:
+        accesses.update(previous_access_at=previous, last_access_at=now)
+    return previous
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """MES PATIENTS, the "Autorisation d'accès" page, and the DMP's tabs.
 
-Every DMP page goes through `dmp_view`, which asks patients.access for the decision: no
-decision, no page. The views themselves never look at consents, blocks or care teams.
+Every DMP page goes through `dmp_view`, the HTML adapter of patients/opening.py's service, which
+asks patients.access for the decision: no decision, no page. The views themselves never look at
+consents, blocks or care teams.
 """
 
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from patients import access, services
 from patients.forms import EMERGENCY_OPPOSED_NOTICE_ID, AuthorizationForm, PatientRequestCloseForm
 from patients.models import Authorization, CareStay, Patient
+from patients.opening import Tab, open_dmp, shell_context
 from patients.scope import patients_for, record_accesses_for
 
 # Patients whose DMP this browser session has opened (and traced): later pages of the same
@@ -31,29 +33,32 @@ DMPView = Callable[..., HttpResponse]  # (request, patient, decision, **other UR
 
 
 def dmp_view(view: DMPView) -> Callable[..., HttpResponse]:
-    """Open a DMP page only with a favourable decision; otherwise the authorization page (when a
-    declaration can lift the refusal) or the refusal itself. An unknown patient is a 404."""
+    """The HTML adapter of the opening service (patients/opening.py): the DMP page with a favourable
+    decision; otherwise the authorization page (when a declaration can lift the refusal) or the
+    refusal itself. An unknown patient is a 404. A browser session traces its opening once; the
+    Opening is left on the request (`request.dmp_opening`) for pages that need the previous access."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, code: str, **url_kwargs: object) -> HttpResponse:
         patient = get_object_or_404(patients_for(request), code=code)
-        decision = access.decision_for(request.user, patient)
-        if not decision.allowed:
+        opened = request.session.get(OPENED_SESSION_KEY, [])
+        opening = open_dmp(
+            professional=request.user,
+            patient=patient,
+            already_opened=str(patient.code) in opened,
+            request=request,
+        )
+        if not opening.allowed:
             _forget_opened(request, patient)
-            if decision.can_declare:
+            if opening.decision.can_declare:
                 return redirect("patients:authorization", code=patient.code)
-            return _refused(request, patient, decision)
-        _trace_opening(request, patient, decision)
-        return view(request, patient, decision, **url_kwargs)
+            return _refused(request, patient, opening.decision)
+        if opening.traced:
+            request.session[OPENED_SESSION_KEY] = [*opened, str(patient.code)]
+        request.dmp_opening = opening
+        return view(request, patient, opening.decision, **url_kwargs)
 
     return wrapper
-
-
-def _trace_opening(request: HttpRequest, patient: Patient, decision: access.Decision) -> None:
-    opened = request.session.get(OPENED_SESSION_KEY, [])
-    if str(patient.code) not in opened:
-        services.record_open(professional=request.user, patient=patient, decision=decision, request=request)
-        request.session[OPENED_SESSION_KEY] = [*opened, str(patient.code)]
 
 
 def _forget_opened(request: HttpRequest, patient: Patient) -> None:
@@ -126,20 +131,19 @@ def summary(request: HttpRequest, patient: Patient, decision: access.Decision) -
     # the page is drawn, so that loading patients never imports documents.
     from documents.summary import summary_context
 
-    context = {"patient": patient, "decision": decision, "tab": "summary"}
-    context |= summary_context(viewer=request.user, patient=patient, decision=decision)
+    context = shell_context(patient, decision, Tab.SUMMARY)
+    context |= summary_context(
+        viewer=request.user, patient=patient, decision=decision, since=request.dmp_opening.previous_access_at
+    )
     return render(request, "patients/summary.html", context)
 
 
 @require_GET
 @dmp_view
 def patient_information(request: HttpRequest, patient: Patient, decision: access.Decision) -> HttpResponse:
-    context = {
-        "patient": patient,
-        "decision": decision,
-        "tab": "information",
-        "representatives": list(patient.legal_representatives.all()),
-    }
+    context = shell_context(
+        patient, decision, Tab.INFORMATION, representatives=list(patient.legal_representatives.all())
+    )
     return render(request, "patients/information.html", context)
 
 
@@ -163,16 +167,16 @@ def _management(
     stays = (
         CareStay.objects.current(timezone.localdate()).filter(patient=patient).select_related("establishment")
     )
-    context = {
-        "patient": patient,
-        "decision": decision,
-        "tab": "management",
-        "attending": list(patient.dmp_attending_physicians.select_related("profession")),
-        "stays": list(stays),
-        "authorizations": active,
-        "my_declarations": any(item.professional_id == request.user.pk for item in active),
-        "close": close,
-    }
+    context = shell_context(
+        patient,
+        decision,
+        Tab.MANAGEMENT,
+        attending=list(patient.dmp_attending_physicians.select_related("profession")),
+        stays=list(stays),
+        authorizations=active,
+        my_declarations=any(item.professional_id == request.user.pk for item in active),
+        close=close,
+    )
     return render(request, "patients/management.html", context, status=400 if close.errors else 200)
 
 

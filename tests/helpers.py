@@ -88,3 +88,13 @@ def make_minor(patient) -> None:
 
     patient.birth_date = timezone.localdate().replace(year=timezone.localdate().year - 10, day=1)
     type(patient).objects.filter(pk=patient.pk).update(birth_date=patient.birth_date)
+
+
+def link_to(response, words: str) -> str:
+    """The href of the link reading `words` (HTML entities decoded), for following a page's links."""
+    import re
+
+    for href, label in re.findall(r'<a [^>]*href="([^"]*)"[^>]*>([^<]*)</a>', response.content.decode()):
+        if html.unescape(label).strip() == words:
+            return html.unescape(href)
+    raise AssertionError(f"No link reading {words!r}.")

@@ -173,3 +173,47 @@ def test_a_trace_key_under_the_legacy_id_is_refused():
 
     assert result.returncode != 0
     assert "audit.E001" in result.stderr
+
+
+def test_the_database_pool_is_postgresql_only_and_replaces_persistent_connections():
+    postgres = {
+        **PRODUCTION,
+        "DATABASE_URL": "postgres://portal@db.example.org:5432/dmp",
+        "DJANGO_DB_POOL": "True",
+    }
+    assert _settings(
+        "DATABASES['default']['CONN_MAX_AGE']", "DATABASES['default']['OPTIONS']['pool']", **postgres
+    ) == [
+        "0",
+        "{'min_size': 1, 'max_size': 4, 'timeout': 10}",
+    ]
+
+    result = _manage("check", **{**PRODUCTION, "DJANGO_DB_POOL": "True"})
+    assert result.returncode != 0
+    assert "DJANGO_DB_POOL=True needs PostgreSQL" in result.stderr
+
+
+def test_gunicorn_reads_its_workers_and_timeouts_from_the_environment_strictly():
+    code = "import dmp_portal.gunicorn as g; print(g.workers, g.timeout, g.bind)"
+    env = {**PRODUCTION, "WEB_CONCURRENCY": "5", "GUNICORN_TIMEOUT": "45", "DMP_BIND": "0.0.0.0:8100"}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DMP_", "DATABASE_URL"))}
+    run = subprocess.run(  # noqa: S603 - our own module with fixed arguments
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.stdout.split() == ["5", "45", "0.0.0.0:8100"], run.stderr
+
+    env["GUNICORN_TIMEOUT"] = "30s"
+    run = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0 and "GUNICORN_TIMEOUT must be an integer" in run.stderr

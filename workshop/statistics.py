@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, QuerySet
 from django.utils.formats import number_format
 
 from audit.models import Action, Trace
@@ -173,7 +172,7 @@ def documents_by_year() -> Breakdown:
     counted = (
         _documents()
         .order_by()
-        .values(year=ExtractYear("document_date"))
+        .values(year=F("document_year"))
         .annotate(documents=Count("*"))
         .order_by("year")
         .values_list("year", "documents")

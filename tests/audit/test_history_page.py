@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.models import Action, Trace
 from patients.history import TRACES_PER_PAGE
 from tests.factories import CPSCardFactory, PatientFactory, ProfessionalFactory
-from tests.helpers import login_verified, text
+from tests.helpers import link_to, login_verified, text
 
 
 @pytest.fixture
@@ -70,14 +70,33 @@ def test_vos_actions_shows_only_mine(alice_client, opened):
 def test_older_traces_are_on_the_next_pages(alice_client, opened):
     for _ in range(TRACES_PER_PAGE + 5):
         alice_client.get(reverse("patients:history", args=[opened.code]))
+    history = reverse("patients:history", args=[opened.code])
 
-    first = alice_client.get(reverse("patients:history", args=[opened.code]))
-    second = alice_client.get(reverse("patients:history", args=[opened.code]), {"page": 2})
+    first = alice_client.get(history)
+    second = alice_client.get(history + link_to(first, "Traces plus anciennes"))
+    back = alice_client.get(history + link_to(second, "Traces plus récentes"))
+    oldest = alice_client.get(history + link_to(first, "Traces les plus anciennes"))
 
     assert len(first.context["page"]) == TRACES_PER_PAGE
-    assert "Traces plus anciennes" in text(first)
+    assert "Traces plus récentes" not in text(first)
     assert _lines(second)[-1] == "s'est déclaré autorisé à accéder au DMP"  # the oldest, last
     assert not second.context["page"].has_next()
+    assert len(_lines(first)) + len(_lines(second)) == TRACES_PER_PAGE + 8  # nothing lost, nothing twice
+    # Back to the traces just before the second page: the first page's, though the reads in between
+    # wrote newer traces (which a "Traces les plus récentes" link reaches).
+    assert [row.trace.pk for row in back.context["rows"]] == [row.trace.pk for row in first.context["rows"]]
+    assert back.context["page"].has_previous()
+    assert _lines(oldest)[-1] == "s'est déclaré autorisé à accéder au DMP"
+    assert "Traces plus anciennes" not in text(oldest)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cursor", ["apres=%%%", "avant=bm9wZQ", "apres=W10", "apres=" + "A" * 2000])
+def test_a_tampered_cursor_shows_the_first_page(alice_client, opened, cursor):
+    response = alice_client.get(reverse("patients:history", args=[opened.code]) + "?" + cursor)
+
+    assert response.status_code == 200
+    assert _lines(response)[0] == "a consulté l'historique des accès"
 
 
 @pytest.mark.django_db

@@ -207,3 +207,39 @@ def test_an_emergency_opening_sends_one_email_not_two(
 
     assert list(Notification.objects.values_list("kind", flat=True)) == [NotificationKind.EMERGENCY_ACCESS]
     assert len(smtp.messages) == 1
+
+
+@pytest.mark.django_db
+def test_the_sender_as_a_worker_loops_until_told_to_stop(
+    smtp, alice_client, patient, django_capture_on_commit_callbacks, monkeypatch
+):
+    import os
+    import signal
+
+    from audit.management.commands import send_notifications
+
+    smtp.stop()
+    _first_access(alice_client, patient, django_capture_on_commit_callbacks)
+    smtp.start()
+    pauses = []
+
+    def pause(seconds: float) -> None:  # the outbox is empty: the worker waits, then is stopped
+        pauses.append(seconds)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(send_notifications.time, "sleep", pause)
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        out = io.StringIO()
+        call_command("send_notifications", "--boucle", "--pause", "2", stdout=out)
+    finally:
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
+
+    assert Notification.objects.get().status == NotificationStatus.SENT
+    assert len(smtp.messages) == 1
+    assert pauses == [2.0]
+    assert out.getvalue().splitlines()[:2] == [
+        "1 notification(s) envoyée(s), 0 en attente.",
+        "0 notification(s) envoyée(s), 0 en attente.",
+    ]

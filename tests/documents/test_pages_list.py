@@ -7,10 +7,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from documents.forms import Sort
+from documents.models import Document
 from documents.views import DOCUMENTS_PER_PAGE
 from tests.documents.pages import IMAGING, PATIENT_WISHES, bulk_documents, url, words
 from tests.factories import CPSCardFactory, DocumentFactory, DocumentTypeFactory, PhysicianFactory
-from tests.helpers import login_verified
+from tests.helpers import link_to, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -141,12 +143,34 @@ def test_the_list_is_paginated(alice_client, patient, physician):
     bulk_documents(patient, physician, 50)  # of which about 30 readable by a pharmacist
 
     first = alice_client.get(url("documents:list", patient))
-    second = alice_client.get(url("documents:list", patient), {"page": 2})
+    second = alice_client.get(url("documents:list", patient) + link_to(first, "Page suivante"))
+    last = alice_client.get(url("documents:list", patient) + link_to(first, "Dernière page"))
 
-    visible = first.context["page"].paginator.count
+    visible = first.context["total"].value
+    assert f"{visible} document(s)" in words(first)
     assert len(first.context["documents"]) == DOCUMENTS_PER_PAGE
     assert len(second.context["documents"]) == visible - DOCUMENTS_PER_PAGE
-    assert "Page 1 sur 2" in words(first)
+    # The last page is the last DOCUMENTS_PER_PAGE documents (a keyset page is always full).
+    assert last.context["documents"][-len(second.context["documents"]) :] == second.context["documents"]
+    assert {d.pk for d in first.context["documents"]}.isdisjoint(d.pk for d in second.context["documents"])
+    assert "Page précédente" in words(second) and "Page suivante" not in words(second)
+
+
+def test_every_sort_pages_through_the_whole_list_once(alice_client, patient, physician):
+    bulk_documents(patient, physician, 50)
+    expected = alice_client.get(url("documents:list", patient)).context["total"].value
+
+    for sort in ("date", "-date", "type", "-type", "auteur", "-auteur", "ajout", "-ajout"):
+        seen, response = [], alice_client.get(url("documents:list", patient), {"tri": sort})
+        seen += response.context["documents"]
+        while response.context["page"].has_next():
+            response = alice_client.get(url("documents:list", patient) + link_to(response, "Page suivante"))
+            seen += response.context["documents"]
+        assert len(seen) == len(set(seen)) == expected, sort
+        ordering = Sort.ORDERINGS[sort]
+        assert [d.pk for d in seen] == [
+            d.pk for d in Document.objects.filter(pk__in=[d.pk for d in seen]).order_by(*ordering)
+        ], sort
 
 
 # --- the grid ---------------------------------------------------------------------------------

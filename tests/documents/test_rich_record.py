@@ -70,7 +70,7 @@ def test_elise_marchal_sees_the_slides_eleven_documents_in_its_rubriques_and_yea
     assert "Tous les documents (11)" in summary
     for label in SLIDE_QUICK_ACCESS:
         assert label in summary, label
-    assert listed.context["page"].paginator.count == 11
+    assert "11 document(s)" in words(listed)
     assert _filled(grid.context["grid"]) == SLIDE_ROWS
     assert grid.context["grid"].years == RECORD_YEARS
     assert "De 2021 à 2023" in words(grid)
