@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import Action
 from audit.services import record
-from documents import services
+from documents import filestore, services
 from documents.forms import ConfidentialityForm, DocumentFilterForm, Sort, author_choices
 from documents.grid import build_grid
 from documents.models import Document, DocumentQuerySet, Rubrique
@@ -31,8 +31,6 @@ from patients.views import dmp_view
 
 DOCUMENTS_PER_PAGE = 20
 TAB = "documents"
-# What a browser shows by itself ("Consulter"); the rest (RTF, TIFF) is only downloaded.
-INLINE_MIME_TYPES = frozenset({"application/pdf", "image/jpeg", "text/plain"})
 
 DocumentView = Callable[[HttpRequest, Patient, access.Decision, Document], HttpResponse]
 
@@ -66,7 +64,7 @@ def dmp_document_view(view: DocumentView) -> Callable[..., HttpResponse]:
 
 
 def opens_inline(document: Document) -> bool:
-    return document.is_text or document.mime_type.split(";", 1)[0].strip().lower() in INLINE_MIME_TYPES
+    return document.is_text or filestore.opens_inline(document.mime_type)
 
 
 def _context(patient: Patient, decision: access.Decision, **extra: object) -> dict:
