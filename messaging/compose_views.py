@@ -42,22 +42,27 @@ def _documents(request: HttpRequest, codes: list[str]) -> list[Document]:
 
 
 def _reply_defaults(message: Message, ids: list[int]) -> dict:
-    """Reply to the sender; to one's own message, to its recipients again."""
+    """Reply to the sender, from the mailbox that received it; to one's own message, to its
+    recipients again, from the same mailbox."""
+    deliveries = list(message.deliveries.select_related("mailbox"))
     if message.sender_id in ids:
-        to = [
-            d.mailbox.address for d in message.deliveries.select_related("mailbox") if d.mailbox_id not in ids
-        ]
-        to += message.relayed_to
+        to = [d.mailbox.address for d in deliveries if d.mailbox_id not in ids] + message.relayed_to
+        sender = message.sender
     else:
         to = [message.sender.address]
+        sender = next((d.mailbox for d in deliveries if d.mailbox_id in ids), None)
     subject = message.subject if message.subject.lower().startswith("re") else f"RE : {message.subject}"
-    return {"recipients": ", ".join(to), "subject": subject[:200]}
+    return {
+        "recipients": ", ".join(to),
+        "subject": subject[:200],
+        "sender": str(sender.code) if sender else None,
+    }
 
 
 def _write(request: HttpRequest, *, in_reply_to: Message | None, initial: dict) -> HttpResponse:
     ids = own_mailbox_ids(request)
     own = list(
-        Mailbox.objects.filter(pk__in=ids).exclude(kind=MailboxKind.PATIENT).order_by("kind", "address")
+        Mailbox.objects.filter(pk__in=ids).exclude(kind=MailboxKind.PATIENT).order_by("-kind", "address")
     )
     source = request.POST if request.method == "POST" else request.GET
     documents = _documents(request, source.getlist("document"))
@@ -104,5 +109,6 @@ def compose(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @size_limited_upload
 def reply(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    message = readable_message(own_mailbox_ids(request), code)
-    return _write(request, in_reply_to=message, initial=_reply_defaults(message, own_mailbox_ids(request)))
+    ids = own_mailbox_ids(request)
+    message = readable_message(ids, code)
+    return _write(request, in_reply_to=message, initial=_reply_defaults(message, ids))

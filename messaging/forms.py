@@ -59,7 +59,7 @@ class AttachmentsField(forms.FileField):
 
 
 class ComposeForm(forms.Form):
-    sender = forms.ChoiceField(label="Expéditeur")
+    sender = forms.ChoiceField(label="Expéditeur", required=False)  # empty: one's own mailbox
     recipients = forms.CharField(
         label="Destinataires",
         max_length=2000,
@@ -86,8 +86,9 @@ class ComposeForm(forms.Form):
             self.fields["sender"].widget = forms.HiddenInput()
         self.initial.setdefault("sender", next(iter(self._mailboxes), None))
 
-    def clean_sender(self) -> Mailbox:
-        return self._mailboxes[self.cleaned_data["sender"]]
+    def clean_sender(self) -> Mailbox | None:
+        chosen = self.cleaned_data["sender"]
+        return self._mailboxes[chosen] if chosen else next(iter(self._mailboxes.values()), None)
 
     def clean_recipients(self) -> list[str]:
         addresses = split_addresses(self.cleaned_data["recipients"])

@@ -15,7 +15,7 @@ def _context(request: HttpRequest, box: str, ids: list[int], page: listing.Page,
         "box": box,
         "page": page,
         "query": query,
-        "mailboxes": list(Mailbox.objects.filter(pk__in=ids).order_by("kind", "address")),
+        "mailboxes": list(Mailbox.objects.filter(pk__in=ids).order_by("-kind", "address")),
     }
 
 

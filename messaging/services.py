@@ -75,12 +75,10 @@ def message_send(
     request: HttpRequest | None = None,
 ) -> Message:
     viewer = Viewer.for_user(professional)
-    if sender.pk not in mailboxes.mailbox_ids_of(viewer):
+    own = mailboxes.mailbox_ids_of(viewer)
+    if sender.pk not in own:
         raise PermissionDenied(NOT_YOUR_MAILBOX)
-    if (
-        in_reply_to is not None
-        and not Message.objects.readable_by([sender.pk]).filter(pk=in_reply_to.pk).exists()
-    ):
+    if in_reply_to is not None and not Message.objects.readable_by(own).filter(pk=in_reply_to.pk).exists():
         raise PermissionDenied(NOT_YOUR_MAILBOX)
     found = recipients.resolve(addresses, professional=professional)
     _check_documents(viewer, draft.documents, found.patients)

@@ -23,7 +23,7 @@ from tests.helpers import login_patient, login_verified
 
 
 def _with_card(user):
-    CPSCardFactory(user=user)
+    CPSCardFactory(user=user, number=f"26{user.pk:08d}")  # apart from alice's 2700000001
     return user
 
 
