@@ -101,6 +101,15 @@ class Mailbox(models.Model):
         self.domain = self.address.rpartition("@")[2]
 
 
+class OrganisationMailbox(Mailbox):
+    """The admin's view of the mailboxes a service shares (messaging/admin.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "boîte aux lettres organisationnelle"
+        verbose_name_plural = "boîtes aux lettres organisationnelles"
+
+
 class MessageQuerySet(models.QuerySet):
     def readable_by(self, mailbox_ids: list[int]) -> "MessageQuerySet":
         """The messages sent from, or delivered to, one of these mailboxes; nothing for none."""
