@@ -53,7 +53,9 @@ def test_a_pharmacist_writes_to_the_patient_who_reads_it_and_the_attachment_is_f
     expect(page.get_by_label("Destinataires")).to_have_value(address)
     assert_accessible(page)
     page.get_by_label("Objet").fill(SUBJECT)
-    page.get_by_role("textbox", name="Message").fill("Bonjour M. Holtz,\nvoici votre plan de prise.\n<b>Pas de HTML ici</b>")
+    page.get_by_role("textbox", name="Message").fill(
+        "Bonjour M. Holtz,\nvoici votre plan de prise.\n<b>Pas de HTML ici</b>"
+    )
     page.get_by_label("Pièces jointes").set_input_files(pdf)
     page.screenshot(path=SHOTS.format("compose"), full_page=True)
     page.get_by_role("button", name="Envoyer").click()

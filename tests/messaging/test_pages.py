@@ -183,3 +183,26 @@ def test_inbox_and_conversation_cost_the_same_queries_whatever_their_length(
         )
     assert counted(reverse("messaging:inbox")) == inbox_small
     assert counted(reverse("messaging:message", args=[first.code])) == thread_small
+
+
+def test_a_dmp_document_is_attached_from_its_page_and_refused_to_the_patient_when_hidden(
+    alice_client, patient
+):
+    from tests.factories import DocumentFactory
+
+    hidden = DocumentFactory(patient=patient, announcement=True, title="Résultats à annoncer")
+    compose = text(alice_client.get(reverse("messaging:compose"), {"document": str(hidden.code)}))
+    assert "Résultats à annoncer" in compose
+
+    response = alice_client.post(
+        reverse("messaging:compose"),
+        {
+            "recipients": f"{patient.ins}@patient.mssante.fr",
+            "subject": "Résultats",
+            "body": "…",
+            "document": str(hidden.code),
+        },
+    )
+
+    assert "n'est pas visible par le patient" in text(response)
+    assert not Message.objects.exists()
