@@ -1,10 +1,12 @@
 """The lists of a reader's mail: received, sent, one conversation; keyset-paginated and searched.
 
-Each list is one query whatever its length (plus one for the recipients of sent messages and one
-for a conversation's attachments), served by an index: Delivery (mailbox, -delivered_at, -id) for
-"Messages reçus", Message (sender, -sent_at, -id) for "Messages envoyés", Message (thread,
-sent_at) for a conversation. Pages follow the last row seen (`apres=<microseconds>-<id>`): nothing
-is counted, and a page costs the same at the 10th or the 10,000th message.
+Each list costs one query per mailbox of the reader (a professional has a few: their own and the
+organisational ones they share; plus one for the recipients of sent messages, one for a
+conversation's attachments), whatever the number of messages, each an index range: Delivery
+(mailbox, -delivered_at, -id) for "Messages reçus", Message (sender, -sent_at, -id) for "Messages
+envoyés", Message (thread, sent_at) for a conversation. Pages follow the last row seen
+(`apres=<microseconds>-<id>`): nothing is counted, and a page costs the same at the 10th or the
+10,000th message.
 
 Search ("Rechercher dans mes messages") looks at the subject, the body and the correspondent's
 name of the reader's SEARCH_WINDOW most recent messages: bounded, so that a word nobody wrote costs
@@ -14,7 +16,7 @@ at most that many rows, not the whole mailbox (older mail is found by scrolling)
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 
 from accounts.viewer import Viewer
 from messaging.models import Attachment, Delivery, Message, ReadMark
@@ -57,12 +59,26 @@ def _after(rows: QuerySet, field: str, cursor: Cursor | None) -> QuerySet:
     return rows.filter(Q(**{f"{field}__lt": cursor.at}) | Q(**{field: cursor.at, "pk__lt": cursor.pk}))
 
 
-def _page(rows: QuerySet, field: str, cursor: Cursor | None) -> Page:
-    found = list(_after(rows, field, cursor).order_by(f"-{field}", "-pk")[: PAGE_SIZE + 1])
+def _page(per_mailbox: list[QuerySet], field: str, cursor: Cursor | None) -> Page:
+    """One index range per mailbox (a professional has a few: their own and the organisational
+    ones they share), merged here: `mailbox IN (…) ORDER BY …` would sort every row of them all."""
+    ranges = [
+        list(_after(rows, field, cursor).order_by(f"-{field}", "-pk")[: PAGE_SIZE + 1])
+        for rows in per_mailbox
+    ]
+    found = sorted(
+        (row for rows in ranges for row in rows), key=lambda row: (getattr(row, field), row.pk), reverse=True
+    )[: PAGE_SIZE + 1]
     more = len(found) > PAGE_SIZE
     found = found[:PAGE_SIZE]
     last = found[-1] if more else None
     return Page(found, Cursor(getattr(last, field), last.pk) if last is not None else None)
+
+
+def _within_window(rows: QuerySet, field: str) -> QuerySet:
+    """Only one mailbox's SEARCH_WINDOW most recent rows: from the date of the last of them."""
+    oldest = rows.order_by(f"-{field}", "-pk").values(field)[SEARCH_WINDOW - 1 : SEARCH_WINDOW]
+    return rows.filter(Q(**{f"{field}__gte": Subquery(oldest)}) | ~Exists(oldest))
 
 
 def _matching(query: str, prefix: str, correspondent: str) -> Q:
@@ -82,35 +98,43 @@ def read_marks_of(viewer: Viewer) -> QuerySet[ReadMark]:
 
 def received(viewer: Viewer, mailbox_ids: list[int], *, cursor: Cursor | None, query: str = "") -> Page:
     """Messages delivered to these mailboxes, newest first, each with `unread` for this reader."""
-    deliveries = Delivery.objects.filter(mailbox_id__in=mailbox_ids)
-    if query:
-        window = deliveries.order_by("-delivered_at", "-pk").values("pk")[:SEARCH_WINDOW]
-        deliveries = deliveries.filter(pk__in=window).filter(
-            _matching(query[:MAX_QUERY_LENGTH], "message__", "message__sender__label")
+    per_mailbox = []
+    for mailbox_id in mailbox_ids:
+        deliveries = Delivery.objects.filter(mailbox_id=mailbox_id)
+        if query:
+            deliveries = _within_window(deliveries, "delivered_at").filter(
+                _matching(query[:MAX_QUERY_LENGTH], "message__", "message__sender__label")
+            )
+        per_mailbox.append(
+            deliveries.select_related("message__sender", "mailbox").annotate(
+                unread=~Exists(read_marks_of(viewer).filter(delivery=OuterRef("pk"))),
+                has_attachments=Exists(Attachment.objects.filter(message=OuterRef("message"))),
+            )
         )
-    deliveries = deliveries.select_related("message__sender", "mailbox").annotate(
-        unread=~Exists(read_marks_of(viewer).filter(delivery=OuterRef("pk"))),
-        has_attachments=Exists(Attachment.objects.filter(message=OuterRef("message"))),
-    )
-    return _page(deliveries, "delivered_at", cursor)
+    return _page(per_mailbox, "delivered_at", cursor)
 
 
 def sent(mailbox_ids: list[int], *, cursor: Cursor | None, query: str = "") -> Page:
     """Messages sent from these mailboxes, newest first, with their recipients (one more query)."""
-    messages = Message.objects.filter(sender_id__in=mailbox_ids)
-    if query:
-        window = messages.order_by("-sent_at", "-pk").values("pk")[:SEARCH_WINDOW]
-        messages = (
-            messages.filter(pk__in=window)
-            .filter(_matching(query[:MAX_QUERY_LENGTH], "", "deliveries__mailbox__label"))
-            .distinct()
+    per_mailbox = []
+    for mailbox_id in mailbox_ids:
+        messages = Message.objects.filter(sender_id=mailbox_id)
+        if query:
+            messages = (
+                _within_window(messages, "sent_at")
+                .filter(_matching(query[:MAX_QUERY_LENGTH], "", "deliveries__mailbox__label"))
+                .distinct()
+            )
+        per_mailbox.append(
+            messages.select_related("sender").annotate(
+                has_attachments=Exists(Attachment.objects.filter(message=OuterRef("pk")))
+            )
         )
-    messages = (
-        messages.select_related("sender")
-        .prefetch_related(Prefetch("deliveries", Delivery.objects.select_related("mailbox").order_by("pk")))
-        .annotate(has_attachments=Exists(Attachment.objects.filter(message=OuterRef("pk"))))
+    page = _page(per_mailbox, "sent_at", cursor)
+    prefetch_related_objects(
+        page.rows, Prefetch("deliveries", Delivery.objects.select_related("mailbox").order_by("pk"))
     )
-    return _page(messages, "sent_at", cursor)
+    return page
 
 
 def conversation(mailbox_ids: list[int], message: Message) -> list[Message]:

@@ -206,3 +206,32 @@ def test_a_dmp_document_is_attached_from_its_page_and_refused_to_the_patient_whe
 
     assert "n'est pas visible par le patient" in text(response)
     assert not Message.objects.exists()
+
+
+def test_search_is_bounded_to_the_most_recent_messages(alice, alice_box, pharmacy, claire, monkeypatch):
+    from messaging import listing
+
+    monkeypatch.setattr(listing, "SEARCH_WINDOW", 2)
+    send(alice, alice_box, [pharmacy.address], subject="Ancien courrier")
+    send(alice, alice_box, [pharmacy.address], subject="Courrier récent")
+    send(alice, alice_box, [pharmacy.address], subject="Dernier courrier")
+    client = client_of(claire)
+
+    found = text(client.get(reverse("messaging:inbox"), {"q": "courrier"}))
+
+    assert "Courrier récent" in found and "Dernier courrier" in found
+    assert "Ancien courrier" not in found  # beyond the window: found by scrolling, not searching
+
+
+def test_the_inbox_merges_one_s_own_and_shared_mailboxes_newest_first(alice, alice_box, pharmacy, claire):
+    send(alice, alice_box, [pharmacy.address], subject="Premier, à la pharmacie")
+    send(alice, alice_box, [personal_mailbox(claire).address], subject="Deuxième, à Claire")
+    send(alice, alice_box, [pharmacy.address], subject="Troisième, à la pharmacie")
+
+    page = client_of(claire).get(reverse("messaging:inbox")).context["page"]
+
+    assert [d.message.subject for d in page.rows] == [
+        "Troisième, à la pharmacie",
+        "Deuxième, à Claire",
+        "Premier, à la pharmacie",
+    ]
