@@ -123,9 +123,10 @@ class Message(models.Model):
     """One message as its sender wrote it; its recipients' copies are Delivery rows."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # PROTECT: a mailbox with messages stays (its messages are someone's correspondence).
+    # PROTECT: a mailbox with messages stays (its messages are someone's correspondence). No index
+    # of its own: messaging_message_sent_idx starts with it.
     sender = models.ForeignKey(
-        Mailbox, models.PROTECT, related_name="sent_messages", verbose_name="expéditeur"
+        Mailbox, models.PROTECT, related_name="sent_messages", verbose_name="expéditeur", db_index=False
     )
     # The professional who wrote it (one member of an organisational mailbox); none for a patient.
     author = models.ForeignKey(
@@ -171,9 +172,10 @@ class Delivery(models.Model):
 
     # CASCADE: a copy exists only with its message.
     message = models.ForeignKey(Message, models.CASCADE, related_name="deliveries", verbose_name="message")
-    # PROTECT: a mailbox that received messages stays.
+    # PROTECT: a mailbox that received messages stays. No index of its own:
+    # messaging_delivery_inbox_idx starts with it.
     mailbox = models.ForeignKey(
-        Mailbox, models.PROTECT, related_name="deliveries", verbose_name="destinataire"
+        Mailbox, models.PROTECT, related_name="deliveries", verbose_name="destinataire", db_index=False
     )
     # The message's sent_at, copied so that an inbox is one index range (keyset on it and id).
     delivered_at = models.DateTimeField("reçu le")
