@@ -93,6 +93,9 @@ class Action(models.TextChoices):
     WORKSHOP_SESSION_CREATED = "workshop_created", "a créé une session d'atelier"
     WORKSHOP_SANDBOXES_RESET = "workshop_reset", "a réinitialisé des bacs à sable d'atelier"
     WORKSHOP_SESSION_ENDED = "workshop_ended", "a terminé une session d'atelier"
+    # Secure messaging (messaging/services.py): in the patient's history, never the content.
+    SECURE_MESSAGE_SENT = "secure_message_sent", "a envoyé un message sécurisé au patient"
+    DOCUMENT_SENT_BY_MESSAGE = "document_sent_by_message", "a envoyé par messagerie sécurisée le document"
 
 
 # Actions whose sentence ends with their details: whom a block names, which stay, which cell.
@@ -131,6 +134,7 @@ UNNAMED_DOCUMENT_SENTENCES = {
     Action.DOCUMENT_DELETED: "a supprimé un document",
     Action.DOCUMENT_CONFIDENTIALITY_CHANGED: "a modifié la confidentialité d'un document",
     Action.ADMIN_DOCUMENT_VIEWED: "a consulté depuis l'administration un document",
+    Action.DOCUMENT_SENT_BY_MESSAGE: "a envoyé un document par messagerie sécurisée",
 }
 
 
@@ -260,6 +264,8 @@ class ChainHead(models.Model):
 class NotificationKind(models.TextChoices):
     FIRST_ACCESS = "first_access", "Première consultation par un professionnel"
     EMERGENCY_ACCESS = "emergency_access", "Accès en urgence"
+    # A secure message relayed to another MSSanté operator (messaging/services.py).
+    SECURE_MESSAGE = "secure_message", "Message sécurisé relayé"
 
 
 class NotificationStatus(models.TextChoices):
@@ -268,16 +274,23 @@ class NotificationStatus(models.TextChoices):
 
 
 class Notification(models.Model):
-    """An email to the patient, written in the same transaction as its trace (outbox)."""
+    """The outbox: an email to the patient, written in the same transaction as its trace, or a
+    secure message relayed to an address outside the portal, written with the message."""
 
-    # PROTECT: the outbox row is the proof the patient was (or will be) told.
-    trace = models.OneToOneField(Trace, models.PROTECT, related_name="notification", verbose_name="trace")
-    patient = models.ForeignKey("patients.Patient", models.PROTECT, related_name="+", verbose_name="patient")
+    # PROTECT: the outbox row is the proof the patient was (or will be) told. None: a relayed message.
+    trace = models.OneToOneField(
+        Trace, models.PROTECT, null=True, blank=True, related_name="notification", verbose_name="trace"
+    )
+    patient = models.ForeignKey(
+        "patients.Patient", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="patient"
+    )
     kind = models.CharField("type", max_length=20, choices=NotificationKind)
     to_email = models.EmailField("destinataire")
     subject = models.CharField("objet", max_length=200)
     body_text = models.TextField("texte")
-    body_html = models.TextField("HTML")
+    body_html = models.TextField("HTML", blank=True)
+    # A relayed message's files, read from the storage when sent: [{"name", "stored_name", "mime_type"}].
+    attachments = models.JSONField("pièces jointes", default=list, blank=True)
     status = models.CharField(
         "état", max_length=10, choices=NotificationStatus, default=NotificationStatus.PENDING
     )
@@ -303,6 +316,12 @@ class Notification(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=NotificationKind.values), name="audit_notification_kind_valid"
+            ),
+            # A notification to the patient follows its trace; a relayed message has neither.
+            models.CheckConstraint(
+                condition=Q(kind=NotificationKind.SECURE_MESSAGE, trace__isnull=True, patient__isnull=True)
+                | (~Q(kind=NotificationKind.SECURE_MESSAGE) & Q(trace__isnull=False, patient__isnull=False)),
+                name="audit_notification_trace_unless_relay",
             ),
             models.CheckConstraint(
                 condition=Q(status=NotificationStatus.PENDING, sent_at__isnull=True)

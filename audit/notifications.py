@@ -3,12 +3,16 @@ every emergency access. An outbox row is written in the trace's transaction; it 
 the commit and, if the SMTP server is down, later by `manage.py send_notifications`.
 
 The email says when, and where to look; never who, never what (no medical content, no title).
+
+The same outbox relays secure messages to addresses outside the portal (`enqueue_relay`, called
+by messaging/services.py in the message's transaction): claimed, then sent, never lost, never twice.
 """
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
@@ -55,6 +59,22 @@ def enqueue(*, trace: Trace, patient: object) -> Notification | None:
     return notification
 
 
+def enqueue_relay(
+    *, to_email: str, from_email: str, subject: str, body: str, attachments: list[dict]
+) -> Notification:
+    """Write the outbox row of a secure message relayed by SMTP (same transaction as the message)
+    and send it once committed. `attachments`: {"name", "stored_name", "mime_type"} of stored files."""
+    notification = Notification.objects.create(
+        kind=NotificationKind.SECURE_MESSAGE,
+        to_email=to_email,
+        subject=subject[:200],
+        body_text=f"{body}\n\n-- \nMessage sécurisé de {from_email}, relayé par le portail DMP.\n",
+        attachments=attachments,
+    )
+    transaction.on_commit(lambda: deliver(notification.pk), robust=True)
+    return notification
+
+
 # How long a sender owns a row it claimed: longer than an SMTP attempt (10 s timeout).
 CLAIM_SECONDS = 60
 
@@ -82,8 +102,12 @@ def deliver(notification_id: int) -> bool:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.to_email],
     )
-    message.attach_alternative(notification.body_html, "text/html")
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
     try:
+        for item in notification.attachments:
+            with default_storage.open(item["stored_name"], "rb") as handle:
+                message.attach(item["name"], handle.read(), item["mime_type"])
         message.send()
     except Exception as error:  # SMTP down, refused, timed out, bad address: try again later
         Notification.objects.filter(pk=notification_id).update(

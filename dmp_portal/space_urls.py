@@ -1,9 +1,10 @@
-"""Mon espace santé (/mon-espace-sante/): patients and legal representatives only. Wiring of two
-apps (patients: login, professionals; documents: documents, history), hence here."""
+"""Mon espace santé (/mon-espace-sante/): patients and legal representatives only. Wiring of three
+apps (patients: login, professionals; documents: documents, history; messaging: messages), hence here."""
 
 from django.urls import path
 
 from documents import space_views as documents_views
+from messaging import space_views as messaging_views
 from patients import space_views
 
 app_name = "space"
@@ -28,4 +29,7 @@ urlpatterns = [
     path("parametres/reactiver/", space_views.reopen, name="reopen"),
     path("historique/", documents_views.history, name="history"),
     path("notifications/", space_views.notifications, name="notifications"),
+    path("messagerie/", messaging_views.inbox, name="messages"),
+    path("messagerie/<uuid:code>/", messaging_views.message, name="message"),
+    path("messagerie/pieces-jointes/<uuid:code>/", messaging_views.attachment, name="attachment"),
 ]

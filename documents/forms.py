@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.models import Practice, PracticeSetting, User
+from documents import filestore
 from documents.models import COMMENT_MAX_LENGTH, Document, DocumentSource, DocumentType, DoseType, Rubrique
-from documents.validation import ACCEPT_ATTRIBUTE, UPLOAD_HELP_TEXT, ValidatedFile, validate_upload
+from documents.validation import ACCEPT_ATTRIBUTE, UPLOAD_HELP_TEXT
 from patients.forms import PERIOD_ORDER_ERROR, FrenchDateField
 
 # A free text is typed in the page: 100 000 characters (about forty pages) is plenty, and keeps the
@@ -293,7 +294,7 @@ class DocumentAddForm(forms.Form):
     def __init__(self, *args, professional: User, minor: bool = True, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.professional = professional
-        self.validated_file: ValidatedFile | None = None
+        self.accepted_file: filestore.AcceptedFile | None = None
         if not minor:  # "invisible aux représentants légaux" is offered on a minor's record only
             field = self.fields["confidentiality"]
             field.choices = [c for c in field.choices if c[0] != Confidentiality.HIDDEN_FROM_REPRESENTATIVES]
@@ -350,7 +351,7 @@ class DocumentAddForm(forms.Form):
                     self.add_error("file", "Choisissez un fichier à joindre.")
             else:
                 try:
-                    self.validated_file = validate_upload(uploaded)
+                    self.accepted_file = filestore.accept(uploaded)
                 except ValidationError as error:
                     self.add_error("file", error)
         elif (
@@ -367,8 +368,17 @@ class DocumentAddForm(forms.Form):
     def service_arguments(self) -> dict:
         """The keyword arguments of documents.services.document_add, minus who, whom and request."""
         data = self.cleaned_data
+        arguments = self.description_arguments()
+        if data["mode"] == AddMode.FILE:
+            return arguments | {"upload": self.accepted_file}
+        return arguments | {"text": data["text"]}
+
+    def description_arguments(self) -> dict:
+        """What describes the document (type, title, dates, practice, confidentiality), whatever
+        its content: also used to file a message's attachment (messaging/forms.py)."""
+        data = self.cleaned_data
         chosen = set(data["confidentiality"])
-        arguments = {
+        return {
             "document_type": data["document_type"],
             "title": data["title"],
             "document_date": data["document_date"],
@@ -381,9 +391,6 @@ class DocumentAddForm(forms.Form):
             "hidden_from_patient": Confidentiality.HIDDEN_FROM_PATIENT in chosen,
             "hidden_from_legal_representatives": Confidentiality.HIDDEN_FROM_REPRESENTATIVES in chosen,
         }
-        if data["mode"] == AddMode.FILE:
-            return arguments | {"upload": self.validated_file, "content": data["file"]}
-        return arguments | {"text": data["text"]}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from accounts.models import PHYSICIAN_CODE, Practice, PracticeSetting, Profession
+from documents.filestore import random_name
 from patients.models import Patient
 
 COMMENT_MAX_LENGTH = 1000
@@ -241,11 +242,13 @@ class DocumentSource(models.TextChoices):
     PATIENT = "patient", "Patient"
 
 
+DOCUMENTS_DIRECTORY = "documents"  # where the file pipeline (documents/filestore.py) stores them
+
+
 def document_file_name(instance: "Document", filename: str) -> str:
-    """A random storage name: never the user's filename (kept apart, sanitized, for downloads).
-    Two hex characters of fan-out keep directories small on a filesystem storage."""
-    name = uuid.uuid4().hex
-    return f"documents/{name[:2]}/{name}"
+    """A random storage name, as the file pipeline gives (never the user's filename, which is
+    kept apart, sanitized, for downloads); for a file assigned to the field directly."""
+    return random_name(DOCUMENTS_DIRECTORY)
 
 
 def still_hidden_from_patient(day: date) -> Q:

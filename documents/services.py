@@ -5,22 +5,19 @@ Every service asks patients.access for a favourable decision first and refuses o
 If the trace cannot be written nothing is saved, and a file already written to storage is removed:
 no row, no file, no trace of an addition that failed.
 
-A file is stored after the checks of documents/validation.py: `document_add` takes what
-`validate_upload` returned (`upload`, its ValidatedFile) and the bytes it judged
-(`content`: the uploaded file itself, or bytes). It hashes what it stores, and refuses content that
-no longer matches the hash the validation computed.
+A file comes through the portal's file pipeline (documents/filestore.py): `document_add` takes
+what `filestore.accept` returned (`upload`, an AcceptedFile: the verdict and the very bytes it
+judged, hashed once), stores it under a random name and removes it again if the row or its trace
+cannot be written.
 
 Each service is its own transaction. Called inside a caller's transaction that later rolls back, a
 stored file would stay behind (storage is not transactional): call document_add outside one.
 """
 
 import hashlib
-from collections.abc import Iterator
 from datetime import date, datetime
-from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -29,7 +26,9 @@ from django.utils import timezone
 from accounts.models import Practice, PracticeSetting, User
 from audit.models import Action
 from audit.services import record
+from documents.filestore import AcceptedFile, stored
 from documents.models import (
+    DOCUMENTS_DIRECTORY,
     Document,
     DocumentSource,
     DocumentStatus,
@@ -37,11 +36,9 @@ from documents.models import (
     DoseType,
     Vaccination,
 )
-from documents.validation import ValidatedFile, safe_filename
 from patients import access
 from patients.models import Patient
 
-HASH_CHUNK_SIZE = 64 * 1024
 # Who may record a vaccination (Code de la santé publique: médecins, pharmaciens, sages-femmes,
 # infirmiers, infirmiers psychiatriques).
 VACCINATING_PROFESSIONS = frozenset({"10", "21", "50", "60", "69"})
@@ -76,30 +73,10 @@ def _require_author(professional: User, document: Document) -> access.Decision:
     return _require_decision(professional, document.patient)
 
 
-def _chunks(content: bytes | IO[bytes]) -> Iterator[bytes]:
-    if isinstance(content, bytes | bytearray):
-        yield bytes(content)
-        return
-    if hasattr(content, "seek"):
-        content.seek(0)
-    while chunk := content.read(HASH_CHUNK_SIZE):
-        yield chunk
-    if hasattr(content, "seek"):
-        content.seek(0)
-
-
-def content_digest(content: bytes | IO[bytes]) -> tuple[str, int]:
-    sha, size = hashlib.sha256(), 0
-    for chunk in _chunks(content):
-        sha.update(chunk)
-        size += len(chunk)
-    return sha.hexdigest(), size
-
-
-def _as_file(content: bytes | IO[bytes]) -> File:
-    if isinstance(content, bytes | bytearray):
-        return ContentFile(bytes(content))
-    return content if isinstance(content, File) else File(content)
+def text_digest(text: str) -> tuple[str, int]:
+    """The SHA-256 and size of a free text, as stored (UTF-8)."""
+    content = text.encode()
+    return hashlib.sha256(content).hexdigest(), len(content)
 
 
 def _source_labels(professional: User, practice: Practice | None, setting: PracticeSetting | None) -> dict:
@@ -121,8 +98,7 @@ def document_add(
     document_type: DocumentType,
     title: str,
     document_date: date,
-    upload: ValidatedFile | None = None,
-    content: bytes | IO[bytes] | None = None,
+    upload: AcceptedFile | None = None,
     text: str = "",
     comment: str = "",
     event_start: date | None = None,
@@ -135,8 +111,8 @@ def document_add(
     request: HttpRequest | None = None,
     added_at: datetime | None = None,
 ) -> Document:
-    """The professional adds, as its author, a file (`upload` and its `content`, as validated by
-    documents/validation.py) or a free text (`text`): exactly one ("Joindre un fichier ou rédiger
+    """The professional adds, as its author, a file (`upload`, accepted by documents/filestore.py)
+    or a free text (`text`): exactly one ("Joindre un fichier ou rédiger
     un document"). The practice and its setting default to the professional's preferences and are
     recorded as they are now. The file is stored under a random name; the user's name is kept apart."""
     decision = _require_decision(professional, patient)
@@ -175,13 +151,10 @@ def document_add(
     if upload is None:
         document.text = text
         document.mime_type = TEXT_MIME_TYPE
-        document.sha256, document.size = content_digest(text.encode())
+        document.sha256, document.size = text_digest(text)
         return _save_and_trace(document, actor=professional, mode=decision.mode.value, request=request)
-
-    if content is None:
-        raise ValueError("document_add(upload=...) needs the file's content.")
     return _store_save_and_trace(
-        document, upload, content, actor=professional, mode=decision.mode.value, request=request
+        document, upload, actor=professional, mode=decision.mode.value, request=request
     )
 
 
@@ -193,8 +166,7 @@ def document_add_from_source(
     document_type: DocumentType,
     title: str,
     document_date: date,
-    upload: ValidatedFile | None = None,
-    content: bytes | IO[bytes] | None = None,
+    upload: AcceptedFile | None = None,
     text: str = "",
     comment: str = "",
     event_start: date | None = None,
@@ -205,7 +177,7 @@ def document_add_from_source(
     actor_label: str = "",
     request: HttpRequest | None = None,
 ) -> Document:
-    """A file (`upload` and its `content`) or a text that Assurance Maladie sends or the patient
+    """A file (`upload`, accepted by documents/filestore.py) or a text that Assurance Maladie sends or the patient
     deposits: no professional author, so no access decision and no "non visible par le patient"
     (only a professional sets it). Stored, hashed and traced as document_add does; the trace's
     actor is the source, or `actor_label` (who deposited it from Mon espace santé: the patient or
@@ -239,33 +211,21 @@ def document_add_from_source(
     if upload is None:
         document.text = text
         document.mime_type = TEXT_MIME_TYPE
-        document.sha256, document.size = content_digest(text.encode())
+        document.sha256, document.size = text_digest(text)
         return _save_and_trace(document, **trace)
-    return _store_save_and_trace(document, upload, content, **trace)
+    return _store_save_and_trace(document, upload, **trace)
 
 
-def _store_save_and_trace(
-    document: Document, upload: ValidatedFile, content: bytes | IO[bytes], **trace: object
-) -> Document:
-    """Describe and store the validated file under a random name, then save the row and its trace
-    (`trace`: _save_and_trace's arguments); on failure remove the file (row and trace roll back)."""
-    document.original_filename = safe_filename(upload.name) or "document"
-    # "text/plain; charset=windows-1252" for a legacy text file: served as such on download.
-    document.mime_type = upload.content_type
-    document.sha256, document.size = content_digest(content)
-    if upload.sha256 != document.sha256:
-        raise ValidationError("Le fichier a changé depuis sa vérification. Joignez-le de nouveau.")
-    storage = document.file.storage
-    target = document.file.field.generate_filename(document, document.original_filename)
-    try:
-        document.file = storage.save(target, _as_file(content), max_length=100)
+def _store_save_and_trace(document: Document, upload: AcceptedFile, **trace: object) -> Document:
+    """Store the accepted file under a random name, then save the row and its trace (`trace`:
+    _save_and_trace's arguments); the pipeline removes the file if they cannot be written."""
+    with stored(upload, directory=DOCUMENTS_DIRECTORY) as file:
+        document.file.name = file.name
+        document.original_filename = file.original_filename
+        # "text/plain; charset=windows-1252" for a legacy text file: served as such on download.
+        document.mime_type = file.mime_type
+        document.size, document.sha256 = file.size, file.sha256
         return _save_and_trace(document, **trace)
-    except BaseException:
-        # The row and the trace roll back with the transaction; the stored file would not.
-        for name in {target, document.file.name}:
-            if name and storage.exists(name):
-                storage.delete(name)
-        raise
 
 
 def _save_and_trace(

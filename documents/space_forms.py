@@ -10,8 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from documents.filestore import AcceptedFile, accept
 from documents.models import DocumentType
-from documents.validation import ACCEPT_ATTRIBUTE, UPLOAD_HELP_TEXT, ValidatedFile, validate_upload
+from documents.validation import ACCEPT_ATTRIBUTE, UPLOAD_HELP_TEXT
 from patients.forms import FrenchDateField
 
 
@@ -38,7 +39,7 @@ class PatientDocumentForm(forms.Form):
 
     def __init__(self, *args, masked_by_default: bool, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.validated_file: ValidatedFile | None = None
+        self.accepted_file: AcceptedFile | None = None
         self.initial.setdefault("document_date", timezone.localdate())
         if masked_by_default:  # the patient's preference applies whatever the box says
             field = self.fields["masked"]
@@ -53,7 +54,7 @@ class PatientDocumentForm(forms.Form):
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         uploaded = self.cleaned_data["file"]
-        self.validated_file = validate_upload(uploaded)
+        self.accepted_file = accept(uploaded)
         return uploaded
 
     def service_arguments(self) -> dict:
@@ -64,6 +65,5 @@ class PatientDocumentForm(forms.Form):
             "title": data["title"],
             "document_date": data["document_date"],
             "masked_to_professionals": data["masked"],
-            "upload": self.validated_file,
-            "content": data["file"],
+            "upload": self.accepted_file,
         }

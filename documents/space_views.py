@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import Action
 from audit.services import record
+from documents.filestore import size_limited_upload
 from documents.models import Document, DocumentSource
 from documents.services import document_add_from_source, documents_set_masked
 from documents.space_forms import PatientDocumentForm
-from documents.uploads import size_limited_upload
 from documents.views import opens_inline
 from documents.views_files import serve
 from patients import space

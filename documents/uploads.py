@@ -10,9 +10,10 @@ sits in the body) are still parsed, so the form can be shown again with its valu
 French message. A file announced bigger than the limit (a part's Content-Length) is skipped
 before its first byte.
 
-How a view uses it — the decorator does everything:
+How a view uses it — the decorator does everything (views take it from the file pipeline,
+documents/filestore.py, which owns accepting a file):
 
-    from documents.uploads import size_limited_upload
+    from documents.filestore import size_limited_upload
 
     @size_limited_upload
     def add_document(request, patient_uuid): ...

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.models import Action
 from audit.services import record
 from dmp_portal.paging import AFTER, BEFORE, LAST, bounded_count, keyset_page
-from documents import services
+from documents import filestore, services
 from documents.forms import ConfidentialityForm, DocumentFilterForm, Sort, recent_author_choices
 from documents.grid import build_grid
 from documents.models import Document, DocumentQuerySet, Rubrique
@@ -32,8 +32,6 @@ from patients.views import dmp_view
 
 DOCUMENTS_PER_PAGE = 20
 TAB = Tab.DOCUMENTS
-# What a browser shows by itself ("Consulter"); the rest (RTF, TIFF) is only downloaded.
-INLINE_MIME_TYPES = frozenset({"application/pdf", "image/jpeg", "text/plain"})
 
 DocumentView = Callable[[HttpRequest, Patient, access.Decision, Document], HttpResponse]
 
@@ -67,7 +65,7 @@ def dmp_document_view(view: DocumentView) -> Callable[..., HttpResponse]:
 
 
 def opens_inline(document: Document) -> bool:
-    return document.is_text or document.mime_type.split(";", 1)[0].strip().lower() in INLINE_MIME_TYPES
+    return document.is_text or filestore.opens_inline(document.mime_type)
 
 
 # ---------------------------------------------------------------------------------------------

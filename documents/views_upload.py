@@ -1,8 +1,8 @@
 """ "Joindre un fichier ou rédiger un document": the upload form of the slides.
 
-The 5 Mo limit is enforced while the body streams (documents.uploads.size_limited_upload, which
-also keeps the CSRF check), the file is judged by its content (documents/validation.py, through
-the form), and documents.services.document_add stores it and writes the DOCUMENT_ADDED trace in one
+The file goes through the portal's file pipeline (documents/filestore.py): the 5 Mo limit is
+enforced while the body streams (size_limited_upload, which also keeps the CSRF check), the file is
+judged by its content (filestore.accept, through the form), and documents.services.document_add stores it and writes the DOCUMENT_ADDED trace in one
 transaction. Any refusal re-shows the form with its French message: no row, no stored file, no
 trace.
 
@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from documents import services
+from documents.filestore import size_limited_upload
 from documents.forms import DocumentAddForm
-from documents.uploads import size_limited_upload
 from documents.views import TAB
 from patients import access
 from patients.models import Patient

@@ -31,7 +31,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from accounts.models import CardType, Profession
 from accounts.services import SESSION_ADMIN_LOGIN, SESSION_LAST_SEEN_AT, SESSION_STARTED_AT
 from accounts.views import ECPS_PENDING
+from documents import filestore
+from messaging import services as messaging_services
+from messaging.mailboxes import personal_mailbox
 from patients.models import Block, DMPStatus
+from tests.documents.badfiles import simple_pdf
 from tests.factories import (
     AdministratorFactory,
     AuthorizationFactory,
@@ -147,7 +151,8 @@ NOBODY: dict[str, Answer] = {}
 class Row:
     """Expected answers to GET and POST: (default, {persona: exception}). `args` says which
     identifiers the URL takes (None, "patient", "document", "card", "session", "workshop" or "post":
-    the world's workshop session, and its first trainee's post)."""
+    the world's workshop session, and its first trainee's post; "message" or "attachment": the
+    world's message to the personas' patient, and its attachment)."""
 
     get: tuple[Answer, dict[str, Answer]]
     post: tuple[Answer, dict[str, Answer]]
@@ -221,6 +226,10 @@ MATRIX: dict[str, Row] = {
     "space:new_documents_masking": Row(
         get=(REFUSED, SPACE_NO_POST), post=(REFUSED, SPACE_ACTION | {"patient": to("space:settings")})
     ),
+    "space:messages": Row(get=(REFUSED, SPACE_GET), post=(REFUSED, SPACE_NO_POST)),
+    # The patient's answer without a body: the conversation again, with the French message.
+    "space:message": Row(get=(REFUSED, SPACE_GET), post=(REFUSED, SPACE_GET), args="message"),
+    "space:attachment": Row(get=(REFUSED, SPACE_GET), post=(REFUSED, SPACE_NO_POST), args="attachment"),
     "space:settings": Row(
         get=(REFUSED, SPACE_GET), post=(REFUSED, SPACE_GET | {"patient": to("space:settings")})
     ),
@@ -277,8 +286,17 @@ MATRIX: dict[str, Row] = {
     "workshop:session_end": Row(
         get=(NOT_ALLOWED, NOT_LOGGED_IN), post=(to("workshop:session"), TRAINERS_ONLY), args="workshop"
     ),
-    # messaging: a professional's own mail; messages and attachments of others are 404
+    # messaging: a professional's own mail. The world's message (a physician's, to the personas'
+    # patient, with a PDF) is nobody else's: its pages and attachment are 404 to every
+    # professional (as a guessed code would be), and read by the patient in their space.
+    "messaging:inbox": Row(get=(OK, PORTAL), post=(NOT_ALLOWED, PORTAL)),
+    "messaging:sent": Row(get=(OK, PORTAL), post=(NOT_ALLOWED, PORTAL)),
     "messaging:compose": Row(get=(OK, PORTAL), post=(OK, PORTAL)),
+    "messaging:message": Row(get=(NOT_FOUND, PORTAL), post=(NOT_ALLOWED, PORTAL), args="message"),
+    "messaging:reply": Row(get=(NOT_FOUND, PORTAL), post=(NOT_FOUND, PORTAL), args="message"),
+    "messaging:mark_unread": Row(get=(NOT_ALLOWED, PORTAL), post=(NOT_FOUND, PORTAL), args="message"),
+    "messaging:attachment": Row(get=(NOT_FOUND, PORTAL), post=(NOT_ALLOWED, PORTAL), args="attachment"),
+    "messaging:attachment_file": Row(get=(NOT_FOUND, PORTAL), post=(NOT_FOUND, PORTAL), args="attachment"),
     "documents:list": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "documents:grid": Row(get=(OK, DMP_PAGE), post=(NOT_ALLOWED, PORTAL), args="patient"),
     "documents:add": Row(get=(OK, DMP_PAGE), post=(OK, DMP_PAGE), args="patient"),
@@ -416,6 +434,16 @@ def _build_world() -> SimpleNamespace:
     )
     users["trainee"] = workshop.trainees.get().user
     patient_of = {"closed": closed, "opposed": opposed}
+    message = messaging_services.message_send(
+        professional=author,
+        sender=personal_mailbox(author),
+        addresses=[f"{home.ins}@patient.mssante.fr"],
+        draft=messaging_services.Draft(
+            subject="Votre ordonnance",
+            body="Bonjour",
+            files=(filestore.accept_bytes("ordonnance.pdf", simple_pdf()),),
+        ),
+    )
     return SimpleNamespace(
         users=users,
         patient={persona: patient_of.get(persona, home) for persona in PERSONAS},
@@ -428,6 +456,8 @@ def _build_world() -> SimpleNamespace:
         workshop=workshop.code,
         block=block.pk,
         home=home,
+        message=message.code,
+        attachment=message.attachments.get().code,
     )
 
 
@@ -534,6 +564,10 @@ def url_for(world: SimpleNamespace, name: str, row: Row, persona: str, variant: 
             return reverse(name, args=[world.workshop])
         case "post":
             return reverse(name, args=[world.workshop, 1])
+        case "message":
+            return reverse(name, args=[world.message])
+        case "attachment":
+            return reverse(name, args=[world.attachment])
         case "card":
             return reverse(name, args=[world.card_elsewhere if variant != "own" else world.card_in_reader])
     raise AssertionError(f"unknown URL arguments: {row.args}")
@@ -550,6 +584,8 @@ def variants(row: Row) -> list[str]:
         "space_document": ["own"],
         "block": ["own"],
         "post": ["own"],
+        "message": ["own"],
+        "attachment": ["own"],
     }[row.args]
 
 
@@ -566,6 +602,7 @@ def test_each_persona_gets_the_expected_answer_on_every_url(world, persona):
                 if persona in FRESH_SESSION_EACH_TIME or name in ENDS_THE_SESSION:
                     client = client_for(world, persona)
                 got, want = answer_of(response), expected(row, method, persona, variant)
+                response.close()  # a served file (an attachment) holds its file open until then
                 if got != want:
                     mismatches.append(f"{method} {name} ({variant}) {url}: got {got}, expected {want}")
     assert not mismatches, f"{persona}:\n" + "\n".join(mismatches)

@@ -35,6 +35,7 @@ from audit.models import Trace
 from directory.generator import fictive_entries_ensure
 from directory.services import entry_professional_sync
 from documents.models import Document, Vaccination
+from messaging.models import Mailbox, Message
 from patients.ins import with_key
 from patients.models import (
     Authorization,
@@ -529,8 +530,10 @@ def seed_demo(*, reset: bool = False) -> list[DemoLogin]:
     (workshop/demo_documents.py: a stored file must not outlive a rolled-back row).
     """
     from workshop.demo_documents import seed_documents  # it imports this module's dataset
+    from workshop.demo_mailboxes import seed_mailboxes  # it imports this module's dataset
 
     logins = _seed_accounts_and_patients(reset=reset)
+    seed_mailboxes()
     seed_documents()
     return logins
 
@@ -606,6 +609,9 @@ def _reset_demo() -> None:
         | Q(pk__in=Document.objects.filter(author__isnull=False).values("author"))
         | Q(pk__in=Document.objects.filter(added_by__isnull=False).values("added_by"))
         | Q(pk__in=Vaccination.objects.values("recorded_by"))
+        # A mailbox and the messages written keep their professional (PROTECT).
+        | Q(pk__in=Mailbox.objects.filter(owner__isnull=False).values("owner"))
+        | Q(pk__in=Message.objects.filter(author__isnull=False).values("author"))
     )
     # Workshop accounts (trainees of a running session, the demo trainer) are the workshop's
     # business (workshop/demo_workshop.py): never deleted nor deactivated here.

@@ -9,8 +9,8 @@ could not read, and the grid here reads "De 2021 à 2023". The other demo patien
 every rubrique and every confidentiality case (DOCUMENTS, `case`).
 
 How they are written, so that everything is real:
-- each file is built in memory (workshop/sample_files.py), judged by documents.validation's
-  validate_upload, and stored by documents.services.document_add (a professional's document:
+- each file is built in memory (workshop/sample_files.py), accepted by the file pipeline
+  (documents.filestore.accept), and stored by documents.services.document_add (a professional's document:
   random storage name under MEDIA_ROOT, SHA-256, practice snapshot, trace "a ajouté le document");
   archiving and deletion go through document_archive and document_delete, by the author;
 - the reimbursement histories through documents.reimbursement.reimbursement_history_create;
@@ -41,7 +41,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
-from documents import reimbursement
+from documents import filestore, reimbursement
 from documents.models import (
     Document,
     DocumentSource,
@@ -59,7 +59,6 @@ from documents.services import (
     document_delete,
     vaccination_add,
 )
-from documents.validation import validate_upload
 from patients.models import Patient, Sandbox
 from workshop import sample_files
 from workshop.demo import PATIENTS, PROFESSIONALS, DemoPatient
@@ -738,8 +737,7 @@ def _seed_document(item: DemoDocument, patient: Patient, author: User | None) ->
                     document_type=document_type,
                     title=item.title,
                     document_date=item.document_date,
-                    upload=validate_upload(upload),
-                    content=upload,
+                    upload=filestore.accept(upload),
                     comment=item.comment,
                     event_start=item.event[0] if item.event else None,
                     event_end=item.event[1] if item.event else None,
@@ -786,7 +784,7 @@ def _add_by_professional(
     }
     if upload is None:
         return document_add(text="\n".join(item.body) + "\n", **options)
-    return document_add(upload=validate_upload(upload), content=upload, **options)
+    return document_add(upload=filestore.accept(upload), **options)
 
 
 def _seed_vaccination(item: DemoVaccination, patient: Patient, professional: User) -> bool:

@@ -8,10 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import Action
-from documents import services
+from documents import filestore, services
 from documents.models import Document, DocumentStatus
 from documents.reimbursement import reimbursement_history_create
-from documents.validation import validate_upload
 from tests.documents import badfiles
 from tests.documents.pages import CONSULTATION, traces, url, words
 from tests.factories import CPSCardFactory, DocumentFactory, DocumentTypeFactory
@@ -31,8 +30,7 @@ def pdf_document(patient, physician):
         document_type=DocumentTypeFactory(code=CONSULTATION),
         title="Compte rendu d'hospitalisation",
         document_date=date(2024, 1, 30),
-        upload=validate_upload(uploaded),
-        content=uploaded,
+        upload=filestore.accept(uploaded),
         comment="Sortie le 30/01.",
         event_start=date(2024, 1, 22),
         event_end=date(2024, 1, 30),
@@ -158,8 +156,7 @@ def test_an_ascii_name_needs_no_extended_parameter(alice_client, patient, physic
         document_type=DocumentTypeFactory(code=CONSULTATION),
         title="CR",
         document_date=date(2024, 1, 30),
-        upload=validate_upload(uploaded),
-        content=uploaded,
+        upload=filestore.accept(uploaded),
     )
 
     response = alice_client.get(url("documents:consult", patient, document))
@@ -204,8 +201,7 @@ def test_a_file_the_browser_cannot_show_is_traced_as_downloaded_from_consulter(
         document_type=DocumentTypeFactory(code=CONSULTATION),
         title="Scan",
         document_date=date(2024, 1, 30),
-        upload=validate_upload(uploaded),
-        content=uploaded,
+        upload=filestore.accept(uploaded),
     )
 
     response = alice_client.get(url("documents:consult", patient, document))

@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from documents import services
-from documents.validation import validate_upload
+from documents import filestore, services
 from tests.documents import badfiles
 from tests.documents.pages import CONSULTATION, url
 from tests.factories import DocumentTypeFactory
@@ -33,8 +32,7 @@ def _add_file(patient, physician, name: str):
         document_type=DocumentTypeFactory(code=CONSULTATION),
         title="Compte rendu",
         document_date=date(2024, 1, 30),
-        upload=validate_upload(uploaded),
-        content=uploaded,
+        upload=filestore.accept(uploaded),
     )
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Profession
 from audit.models import Action, Trace
-from documents import services
+from documents import filestore, services
 from documents.models import (
     Document,
     DocumentSource,
@@ -23,7 +23,6 @@ from documents.models import (
     Vaccination,
     add_months,
 )
-from documents.validation import validate_upload
 from patients.access import Mode
 from patients.models import Block
 from tests.factories import (
@@ -82,14 +81,12 @@ def _add_text(ctx, **kwargs) -> Document:
     return services.document_add(**(arguments | kwargs))
 
 
-def _upload(name: str = "cr.txt", data: bytes = TEXT_FILE) -> tuple[object, SimpleUploadedFile]:
-    uploaded = SimpleUploadedFile(name, data, content_type="application/octet-stream")
-    return validate_upload(uploaded), uploaded
+def _upload(name: str = "cr.txt", data: bytes = TEXT_FILE) -> filestore.AcceptedFile:
+    return filestore.accept(SimpleUploadedFile(name, data, content_type="application/octet-stream"))
 
 
 def _add_file(ctx, name: str = "cr.txt", data: bytes = TEXT_FILE, **kwargs) -> Document:
-    validated, uploaded = _upload(name, data)
-    return _add_text(ctx, text="", upload=validated, content=uploaded, **kwargs)
+    return _add_text(ctx, text="", upload=_upload(name, data), **kwargs)
 
 
 def _traces(ctx, action: Action) -> list[Trace]:
@@ -141,9 +138,7 @@ def test_a_file_is_stored_under_a_random_name_and_its_own_name_kept_apart(ctx, s
 
 
 def test_bytes_are_accepted_as_content(ctx, settings):
-    validated, _ = _upload()
-
-    document = _add_text(ctx, text="", upload=validated, content=TEXT_FILE)
+    document = _add_text(ctx, text="", upload=filestore.accept_bytes("cr.txt", TEXT_FILE))
 
     assert Path(settings.MEDIA_ROOT, document.file.name).read_bytes() == TEXT_FILE
 
@@ -199,10 +194,8 @@ def test_bad_data_is_refused_in_french_and_nothing_is_kept(ctx, changes, message
 
 
 def test_a_file_and_a_text_together_are_refused(ctx, settings):
-    validated, uploaded = _upload()
-
     with pytest.raises(ValidationError, match="l'un ou l'autre"):
-        _add_text(ctx, upload=validated, content=uploaded)
+        _add_text(ctx, upload=_upload())
 
     assert not _stored_files(settings)
 
@@ -220,13 +213,31 @@ def test_a_refusal_after_the_file_was_stored_removes_the_file(ctx, settings):
     assert not _stored_files(settings)
 
 
-def test_content_changed_since_its_validation_is_refused(ctx, settings):
-    validated, _ = _upload()
+def test_the_file_is_hashed_once_and_the_stored_bytes_are_the_ones_judged(ctx, settings, monkeypatch):
+    """The verdict and its bytes travel together (filestore.AcceptedFile): the checks' single
+    streaming pass gives the SHA-256, and what is stored is what was judged."""
+    fed_the_file = []
+    real_sha256 = hashlib.sha256
 
-    with pytest.raises(ValidationError, match="a changé depuis sa vérification"):
-        _add_text(ctx, text="", upload=validated, content=TEXT_FILE + b"tampered")
+    class Watched:  # a SHA-256 that says when it is fed the file's bytes
+        def __init__(self, data: bytes = b"") -> None:
+            self._hash = real_sha256()
+            self.update(data)
 
-    assert not _stored_files(settings)
+        def update(self, data: bytes) -> None:
+            if TEXT_FILE[:20] in bytes(data):
+                fed_the_file.append(self)
+            self._hash.update(data)
+
+        def __getattr__(self, name: str):
+            return getattr(self._hash, name)
+
+    monkeypatch.setattr(hashlib, "sha256", Watched)
+    document = _add_file(ctx)
+
+    assert len(fed_the_file) == 1
+    stored = Path(settings.MEDIA_ROOT, document.file.name).read_bytes()
+    assert real_sha256(stored).hexdigest() == document.sha256
 
 
 def test_if_the_trace_cannot_be_written_nothing_is_saved(ctx, settings, monkeypatch):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import Action, Trace
-from documents import reimbursement
+from documents import filestore, reimbursement
 from documents.models import (
     PATIENT_INFORMED_AFTER,
     Document,
@@ -418,8 +418,7 @@ def test_reset_leaves_the_shared_patients_documents_and_their_history_alone(
         document_type=DocumentType.objects.get(code="11488-4"),
         title="Compte rendu ajouté",
         document_date=date(2026, 1, 5),
-        upload=validate_upload(upload),
-        content=upload,
+        upload=filestore.accept(upload),
     )
     state, files = _document_state(), _media_files()
     traces = Trace.objects.filter(patient=holtzinger).count()

@@ -1,0 +1,231 @@
+"""Secure messaging: the two actions of the patient's history ("a envoyé un message sécurisé au
+patient", a document sent by message), and the outbox's relayed messages (no trace, no patient,
+their attachments). Follows 0004's pattern: SQLite rebuilds the tables, the triggers come back."""
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+from audit import triggers
+
+
+def reinstall_triggers(apps, schema_editor):
+    """SQLite rebuilds audit_trace to change its check constraint, which drops the append-only
+    triggers (audit/triggers.py): put them back (a no-op on PostgreSQL)."""
+    triggers.install(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("audit", "0009_scale_trace_indexes"),
+        ("patients", "0005_scale_previous_access_and_indexes"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        # Going back, the table is rebuilt again: the first operation, undone last, restores them.
+        migrations.RunPython(migrations.RunPython.noop, reinstall_triggers),
+        migrations.RemoveConstraint(
+            model_name="notification",
+            name="audit_notification_kind_valid",
+        ),
+        migrations.RemoveConstraint(
+            model_name="trace",
+            name="audit_trace_action_valid",
+        ),
+        migrations.AddField(
+            model_name="notification",
+            name="attachments",
+            field=models.JSONField(blank=True, default=list, verbose_name="pièces jointes"),
+        ),
+        migrations.AlterField(
+            model_name="notification",
+            name="body_html",
+            field=models.TextField(blank=True, verbose_name="HTML"),
+        ),
+        migrations.AlterField(
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("first_access", "Première consultation par un professionnel"),
+                    ("emergency_access", "Accès en urgence"),
+                    ("secure_message", "Message sécurisé relayé"),
+                ],
+                max_length=20,
+                verbose_name="type",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="notification",
+            name="patient",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="patients.patient",
+                verbose_name="patient",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="notification",
+            name="trace",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="notification",
+                to="audit.trace",
+                verbose_name="trace",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="trace",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("patient_searched", "a recherché un patient"),
+                    ("authorization_declared", "s'est déclaré autorisé à accéder au DMP"),
+                    ("emergency_access", "a accédé au DMP en mode bris de glace"),
+                    ("record_opened", "a ouvert le DMP avec un navigateur web"),
+                    ("authorization_withdrawn", "a retiré son autorisation"),
+                    ("history_viewed", "a consulté l'historique des accès"),
+                    ("document_viewed", "a consulté le document"),
+                    ("document_downloaded", "a téléchargé le document"),
+                    ("care_pathway_viewed", "a consulté le parcours de soins"),
+                    ("document_added", "a ajouté le document"),
+                    ("document_masked", "a masqué le document"),
+                    ("document_unmasked", "a démasqué le document"),
+                    ("document_archived", "a archivé le document"),
+                    ("document_deleted", "a supprimé le document"),
+                    ("document_confidentiality", "a modifié la confidentialité du document"),
+                    ("vaccination_added", "a ajouté une vaccination au carnet"),
+                    ("login", "s'est connecté"),
+                    ("login_failed", "a échoué à se connecter"),
+                    ("logout", "s'est déconnecté"),
+                    ("admin_record_viewed", "a consulté le DMP depuis l'administration"),
+                    ("admin_documents_listed", "a consulté la liste des documents depuis l'administration"),
+                    ("admin_document_viewed", "a consulté depuis l'administration le document"),
+                    (
+                        "admin_vaccinations_viewed",
+                        "a consulté le carnet de vaccination depuis l'administration",
+                    ),
+                    ("admin_history_viewed", "a consulté l'historique des accès depuis l'administration"),
+                    ("block_added", "a bloqué l'accès d'un professionnel au DMP"),
+                    ("block_removed", "a débloqué l'accès d'un professionnel au DMP"),
+                    ("care_stay_added", "a déclaré une prise en charge"),
+                    ("care_stay_changed", "a modifié une prise en charge"),
+                    ("care_stay_removed", "a supprimé une prise en charge"),
+                    ("attending_added", "a désigné un médecin traitant DMP"),
+                    ("attending_removed", "a retiré un médecin traitant DMP"),
+                    ("dmp_closed", "a fermé le DMP"),
+                    ("dmp_closed_on_request", "a clôturé le DMP à la demande du patient"),
+                    ("dmp_reopened", "a réactivé le DMP"),
+                    ("emergency_choices_changed", "a modifié les accès en urgence au DMP"),
+                    (
+                        "new_documents_masking",
+                        "a modifié le masquage des nouveaux documents aux professionnels",
+                    ),
+                    ("habilitation_changed", "a modifié la matrice d'habilitation"),
+                    ("habilitation_removed", "a supprimé une règle de la matrice d'habilitation"),
+                    ("habilitations_imported", "a importé la matrice d'habilitation"),
+                    ("session_ended", "a mis fin à une autre de ses sessions"),
+                    ("ecps_activated", "a activé une application e-CPS"),
+                    ("ecps_suspended", "a suspendu l'application e-CPS"),
+                    ("ecps_reactivated", "a réactivé l'application e-CPS"),
+                    ("workshop_created", "a créé une session d'atelier"),
+                    ("workshop_reset", "a réinitialisé des bacs à sable d'atelier"),
+                    ("workshop_ended", "a terminé une session d'atelier"),
+                    ("secure_message_sent", "a envoyé un message sécurisé au patient"),
+                    ("document_sent_by_message", "a envoyé par messagerie sécurisée le document"),
+                ],
+                max_length=40,
+                verbose_name="action",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="notification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["first_access", "emergency_access", "secure_message"])),
+                name="audit_notification_kind_valid",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="notification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "secure_message"), ("patient__isnull", True), ("trace__isnull", True)),
+                    models.Q(
+                        models.Q(("kind", "secure_message"), _negated=True),
+                        ("patient__isnull", False),
+                        ("trace__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="audit_notification_trace_unless_relay",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="trace",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "action__in",
+                        [
+                            "patient_searched",
+                            "authorization_declared",
+                            "emergency_access",
+                            "record_opened",
+                            "authorization_withdrawn",
+                            "history_viewed",
+                            "document_viewed",
+                            "document_downloaded",
+                            "care_pathway_viewed",
+                            "document_added",
+                            "document_masked",
+                            "document_unmasked",
+                            "document_archived",
+                            "document_deleted",
+                            "document_confidentiality",
+                            "vaccination_added",
+                            "login",
+                            "login_failed",
+                            "logout",
+                            "admin_record_viewed",
+                            "admin_documents_listed",
+                            "admin_document_viewed",
+                            "admin_vaccinations_viewed",
+                            "admin_history_viewed",
+                            "block_added",
+                            "block_removed",
+                            "care_stay_added",
+                            "care_stay_changed",
+                            "care_stay_removed",
+                            "attending_added",
+                            "attending_removed",
+                            "dmp_closed",
+                            "dmp_closed_on_request",
+                            "dmp_reopened",
+                            "emergency_choices_changed",
+                            "new_documents_masking",
+                            "habilitation_changed",
+                            "habilitation_removed",
+                            "habilitations_imported",
+                            "session_ended",
+                            "ecps_activated",
+                            "ecps_suspended",
+                            "ecps_reactivated",
+                            "workshop_created",
+                            "workshop_reset",
+                            "workshop_ended",
+                            "secure_message_sent",
+                            "document_sent_by_message",
+                        ],
+                    )
+                ),
+                name="audit_trace_action_valid",
+            ),
+        ),
+        migrations.RunPython(reinstall_triggers, migrations.RunPython.noop),
+    ]
