@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "patients",
     "documents",
     "workshop",
+    "bench",
 ]
 
 MIDDLEWARE = [
