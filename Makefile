@@ -21,7 +21,8 @@ help:
 	@echo "make test  - install the dev dependencies and run the whole test suite"
 	@echo "make e2e   - browser tests (Playwright driving /usr/bin/chromium)"
 	@echo "make lint  - ruff, manage.py check, missing migrations"
-	@echo "make bench - benchmarks (workshop session of 40 trainees: create and reset; upload checks)"
+	@echo "make bench - benchmarks: every page on a generated dataset (BENCH_SIZE=small|reference,"
+	@echo "             BENCH_DATABASE=sqlite|postgresql), workshop session of 40 trainees, upload checks"
 
 $(BIN)/python:
 	@py="$(call find_python)"; \
@@ -80,8 +81,14 @@ lint: $(VENV)/.dev
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Figures to compare before and after a change (not tests): a throwaway database, never the configured one.
+# Figures to compare before and after a change (not tests), never on the configured database: the
+# portal under gunicorn on a generated dataset (bench/data/, reused once built; tables written to
+# bench/results/), then the workshop and upload benchmarks in a throwaway test database.
+BENCH_SIZE ?= small
+BENCH_DATABASE ?= sqlite
 bench: $(VENV)/.dev
+	$(BIN)/python -m bench.portal_bench --size $(BENCH_SIZE) --database $(BENCH_DATABASE)
+	@if [ -f bench/directory_bench.py ]; then $(BIN)/python -m bench.directory_bench; fi
 	$(BIN)/python -m bench.workshop_bench
 	$(BIN)/python -m bench.upload_checks
 

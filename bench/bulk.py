@@ -5,9 +5,10 @@ Rows are plain tuples in the order of the columns given, already in the database
 would take hours at the reference size, and even bulk_create builds a model instance per row.
 """
 
-import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from operator import attrgetter
 
 from django.db import connection
 from django.db.models import Model
@@ -18,15 +19,35 @@ def columns_of(model: type[Model], names: Sequence[str]) -> list[str]:
     return [model._meta.get_field(name).column for name in names]
 
 
-def _sqlite_value(value: object) -> object:
-    """What Django's SQLite backend stores: naive UTC text for datetimes, hex for UUIDs."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    if isinstance(value, uuid.UUID):
-        return value.hex
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def _sqlite_datetime(value: datetime) -> str:
+    """Naive UTC text, as Django's SQLite backend stores an aware datetime."""
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ")
+
+
+def _sqlite_converters(model: type[Model], columns: Sequence[str]) -> list[tuple[int, Callable]]:
+    """(position, converter) for the columns SQLite cannot take as Python gives them."""
+    by_column = {model_field.column: model_field for model_field in model._meta.concrete_fields}
+    converters = []
+    for position, column in enumerate(columns):
+        internal = by_column[column].get_internal_type()
+        if internal == "DateTimeField":
+            converters.append((position, _sqlite_datetime))
+        elif internal == "UUIDField":
+            converters.append((position, attrgetter("hex")))
+        elif internal == "DateField":
+            converters.append((position, date.isoformat))
+    return converters
+
+
+def _sqlite_rows(rows: Iterable[tuple], converters: list[tuple[int, Callable]]) -> Iterator[list]:
+    for row in rows:
+        values = list(row)
+        for position, convert in converters:
+            if values[position] is not None:
+                values[position] = convert(values[position])
+        yield values
 
 
 def _constant_defaults(model: type[Model], given: Sequence[str]) -> tuple[list[str], tuple]:
@@ -48,7 +69,8 @@ def insert(model: type[Model], fields: Sequence[str], rows: Iterable[tuple]) -> 
     taking their model defaults; returns the count."""
     table = connection.ops.quote_name(model._meta.db_table)
     default_columns, defaults = _constant_defaults(model, fields)
-    columns = [connection.ops.quote_name(column) for column in [*columns_of(model, fields), *default_columns]]
+    names = [*columns_of(model, fields), *default_columns]
+    columns = [connection.ops.quote_name(column) for column in names]
     rows = (row + defaults for row in rows)
     count = 0
     with connection.cursor() as cursor:
@@ -60,7 +82,7 @@ def insert(model: type[Model], fields: Sequence[str], rows: Iterable[tuple]) -> 
                     count += 1
         else:
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608 (model names)
-            prepared = [tuple(_sqlite_value(value) for value in row) for row in rows]
+            prepared = list(_sqlite_rows(rows, _sqlite_converters(model, names)))
             cursor.executemany(sql, prepared)
             count = len(prepared)
     return count
@@ -83,22 +105,68 @@ def next_id(model: type[Model]) -> int:
     return (last or 0) + 1
 
 
-def tune_for_loading() -> None:
-    """SQLite only: no journal and no fsync while a fresh file is filled (a failed build is thrown
-    away), and a large page cache for the index inserts. `restore_after_loading` undoes it."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode = OFF")
-            cursor.execute("PRAGMA synchronous = OFF")
-            cursor.execute("PRAGMA cache_size = -1000000")
+@contextmanager
+def loading(models: Sequence[type[Model]]) -> Iterator[None]:
+    """Fill these tables fast, then put everything back as the migrations left it.
 
-
-def restore_after_loading() -> None:
-    if connection.vendor == "sqlite":
+    Their secondary indexes are dropped for the load and rebuilt after it (one sort each instead
+    of millions of random inserts). SQLite: no journal, no fsync, no foreign key or CHECK evaluation while a
+    fresh file is filled (a failed build is thrown away; the generator writes valid rows), a large
+    page cache. PostgreSQL: foreign keys and triggers (the append-only ones only refuse UPDATE and
+    DELETE) are not fired for the session's COPY (session_replication_role, superuser only).
+    """
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        indexes = _secondary_indexes(cursor, tables)
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        for statement in _LOADING[connection.vendor]:
+            cursor.execute(statement)
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
+            for statement in _LOADED[connection.vendor]:
+                cursor.execute(statement)
+            for _, definition in indexes:
+                cursor.execute(definition)
             cursor.execute("ANALYZE")
+
+
+_LOADING = {
+    "sqlite": [
+        "PRAGMA foreign_keys = OFF",
+        "PRAGMA journal_mode = OFF",
+        "PRAGMA synchronous = OFF",
+        "PRAGMA ignore_check_constraints = ON",
+        "PRAGMA cache_size = -1000000",
+    ],
+    "postgresql": ["SET session_replication_role = replica"],
+}
+_LOADED = {
+    "sqlite": [
+        "PRAGMA ignore_check_constraints = OFF",
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = NORMAL",
+    ],
+    "postgresql": ["SET session_replication_role = DEFAULT"],
+}
+
+
+def _secondary_indexes(cursor: object, tables: list[str]) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the indexes that no constraint or primary key owns."""
+    if connection.vendor == "sqlite":
+        placeholders = ", ".join("?" * len(tables))
+        cursor.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608 (placeholders)
+            f"AND tbl_name IN ({placeholders})",
+            tables,
+        )
     else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            [tables],
+        )
+    return list(cursor.fetchall())

@@ -133,18 +133,15 @@ class Generator:
     # --- people ------------------------------------------------------------------------------
 
     def build(self) -> Built:
-        bulk.tune_for_loading()
-        try:
-            self._reference_data()
-            with transaction.atomic():
-                self._professionals()
-                self._administrator()
+        self._reference_data()
+        with transaction.atomic():
+            self._professionals()
+            self._administrator()
+        with bulk.loading([Patient, Document, Trace, ChainHead]):
             self._patients()
-            bulk.reset_sequences([Patient, Document, Trace, ChainHead])
-            with transaction.atomic():
-                self._bench_physician_access()
-        finally:
-            bulk.restore_after_loading()
+        bulk.reset_sequences([Patient, Document, Trace, ChainHead])
+        with transaction.atomic():
+            self._bench_physician_access()
         self.built.counts = {
             "patients": Patient.objects.count(),
             "documents": Document.objects.count(),
@@ -169,6 +166,9 @@ class Generator:
         rng = random.Random(f"{self.plan.seed}-professionals")
         users, self.professionals = [], []
         codes, shares = zip(*PROFESSIONS, strict=True)
+        # Explicit ids, like every generated row: traces and documents name them, and their seals
+        # must not depend on the ids a database's sequence happens to be at.
+        first_id = bulk.next_id(User)
         for index in range(self.plan.professionals):
             profession = rng.choices(codes, weights=shares)[0]
             sex = rng.choice("MF")
@@ -176,6 +176,7 @@ class Generator:
             last = names.surname(rng)
             users.append(
                 User(
+                    id=first_id + index,
                     username=f"8{20_000_000_000 + index}",
                     rpps=f"{20_000_000_000 + index}",
                     civility="M" if sex == "M" else "MME",
@@ -193,6 +194,7 @@ class Generator:
             self.professionals.append(
                 _Professional(user.pk, label, self.profession_labels[user.profession_id])
             )
+        bulk.reset_sequences([User])
         physician = User.objects.create(
             username=f"8{BENCH_RPPS}",
             rpps=BENCH_RPPS,
@@ -374,22 +376,22 @@ class Generator:
         rows = []
         anchor = self.plan.anchor_time
         # Added over the span, oldest first; a heavy record's authors are many (about a thousand).
-        authors = self.professionals if role == "heavy" else rng.sample(self.professionals, 4)
+        authors = self.professionals if role == "heavy" else self._some_professionals(rng, 4)
         for number in range(count):
             added_at = anchor - timedelta(
-                seconds=int(span_days * 86400 * (count - number) / max(count, 1)) + rng.randrange(3600)
+                seconds=int(span_days * 86400 * (count - number) / max(count, 1) + rng.random() * 3600)
             )
-            document_date = (added_at - timedelta(days=rng.randrange(0, 20))).date()
+            document_date = (added_at - timedelta(days=int(rng.random() * 20))).date()
             if self.reimbursement and rng.random() < 0.08:
                 type_id, label = self.reimbursement
                 source, author, added_by = DocumentSource.HEALTH_INSURANCE, None, None
                 author_label, profession_label = "Assurance Maladie", ""
             else:
                 type_id, label = self.types[int(rng.triangular(0, len(self.types), 0))]
-                professional = rng.choice(authors)
+                professional = authors[int(rng.random() * len(authors))]
                 source, author, added_by = DocumentSource.PROFESSIONAL, professional.id, professional.id
                 author_label, profession_label = professional.label, professional.profession_label
-            title = f"{label} du {document_date:%d/%m/%Y}"
+            title = f"{label} du {document_date.day:02d}/{document_date.month:02d}/{document_date.year}"
             text = _TEXTS[number % len(_TEXTS)]
             status = DocumentStatus.ARCHIVED if rng.random() < 0.02 else DocumentStatus.ACTIVE
             rows.append(
@@ -430,12 +432,8 @@ class Generator:
         for position in range(len(rows) - count, len(rows)):
             row = list(out[position])
             title = row[4]
-            content = sample_files.pdf(title, ["Document du banc d'essai (données fictives)."])
-            if position == len(rows) - 1:
-                # Padding in a PDF comment before the end: the file stays a valid PDF.
-                content = content.replace(
-                    b"%%EOF", b"%" + b"0" * (DOWNLOAD_SIZE - len(content) - 8) + b"\n%%EOF"
-                )
+            # The last one weighs 1 MB: the download benchmark's.
+            content = padded_pdf(title, DOWNLOAD_SIZE if position == len(rows) - 1 else 0)
             name = f"documents/bench/{row[1].hex}.pdf"
             if not default_storage.exists(name):
                 default_storage.save(name, ContentFile(content))
@@ -444,6 +442,10 @@ class Generator:
             row[16], row[17], row[18] = False, DocumentStatus.ACTIVE, None
             out[position] = tuple(row)
         return out
+
+    def _some_professionals(self, rng: random.Random, count: int) -> list[_Professional]:
+        """A few professionals (maybe one twice: a patient's usual team is small anyway)."""
+        return [self.professionals[int(rng.random() * len(self.professionals))] for _ in range(count)]
 
     def _remember_documents(self, role: str, rows: list[tuple]) -> None:
         if role == "heavy":
@@ -460,17 +462,20 @@ class Generator:
         rows, previous = [], GENESIS_HASH
         start = self.plan.anchor_time - timedelta(days=span_days)
         step = span_days * 86400 / max(count, 1)
-        actors = self.professionals if count > 1000 else rng.sample(self.professionals, 3)
+        actors = self.professionals if count > 1000 else self._some_professionals(rng, 3)
         for seq in range(1, count + 1):
-            actor = rng.choice(actors)
+            actor = actors[int(rng.random() * len(actors))]
             action, mode = rng.choices(_TRACE_ACTIONS, cum_weights=_TRACE_WEIGHTS)[0]
-            document = rng.choice(documents) if documents and action in _DOCUMENT_ACTIONS else None
+            document = (
+                documents[int(rng.random() * len(documents))]
+                if documents and action in _DOCUMENT_ACTIONS
+                else None
+            )
             trace = SimpleNamespace(
                 chain=chain,
                 seq=seq,
                 prev_hash=previous,
-                created_at=start
-                + timedelta(seconds=int(step * (seq - 1)) + rng.randrange(max(int(step), 1))),
+                created_at=start + timedelta(seconds=int(step * (seq - 1 + rng.random()))),
                 actor_id=actor.id,
                 actor_label=actor.label,
                 patient_id=patient_id,
@@ -506,6 +511,16 @@ class Generator:
             )
             self.trace_id += 1
         return rows
+
+
+def padded_pdf(title: str, size: int = 0) -> bytes:
+    """A one-page PDF of `size` bytes (if larger than the page itself): the padding is a PDF
+    comment before the end marker, so the file stays a valid PDF."""
+    content = sample_files.pdf(title, ["Document du banc d'essai (données fictives)."])
+    padding = size - len(content) - 2  # "%" and the newline around the zeros
+    if padding > 0:
+        content = content.replace(b"%%EOF", b"%" + b"0" * padding + b"\n%%EOF")
+    return content
 
 
 PATIENT_FIELDS = (
