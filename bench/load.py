@@ -138,34 +138,45 @@ class Latency:
         return percentile(self.samples_ms, q)
 
 
-def latency(client: Client, call: Call, *, count: int, warmup: int = 2) -> Latency:
-    """`count` requests one after the other (after `warmup` unmeasured ones), in milliseconds."""
+def latency(client: Client, call: Call, *, count: int, budget: float, warmup: int = 2) -> Latency:
+    """Up to `count` requests one after the other (after `warmup` unmeasured ones), in
+    milliseconds; a slow page stops after `budget` seconds (3 samples at least)."""
     response = None
     for _ in range(warmup):
         response = call(client)
-    samples = []
-    for _ in range(count):
+    samples: list[float] = []
+    deadline = time.perf_counter() + budget
+    while len(samples) < count and (len(samples) < 3 or time.perf_counter() < deadline):
         started = time.perf_counter()
         response = call(client)
         samples.append((time.perf_counter() - started) * 1000)
     return Latency(samples, response.queries, response.status)
 
 
-def throughput(clients: Sequence[Client], call: Call, *, seconds: float, max_requests: int) -> float:
+@dataclass
+class Throughput:
+    rps: float
+    errors: int  # answers 400 and over (a 500 when SQLite stays locked, for instance)
+
+
+def throughput(clients: Sequence[Client], call: Call, *, seconds: float, max_requests: int) -> Throughput:
     """Requests per second with every client sending as fast as it can, each in its own thread,
-    for `seconds` or until `max_requests` have been answered in all, whichever comes first."""
+    for `seconds` or until `max_requests` have been sent in all, whichever comes first (the
+    requests under way then finish)."""
     lock = threading.Lock()
-    done = 0
+    done = errors = 0
     deadline = time.perf_counter() + seconds
 
     def run(client: Client) -> None:
-        nonlocal done
+        nonlocal done, errors
         while time.perf_counter() < deadline:
             with lock:
                 if done >= max_requests:
                     return
                 done += 1
-            call(client)
+            if call(client).status >= 400:
+                with lock:
+                    errors += 1
 
     threads = [threading.Thread(target=run, args=(client,)) for client in clients]
     started = time.perf_counter()
@@ -173,4 +184,4 @@ def throughput(clients: Sequence[Client], call: Call, *, seconds: float, max_req
         thread.start()
     for thread in threads:
         thread.join()
-    return done / (time.perf_counter() - started)
+    return Throughput(done / (time.perf_counter() - started), errors)
