@@ -328,7 +328,7 @@ def _optional_pages() -> list[Page]:
     from django.urls import NoReverseMatch, reverse
 
     found = []
-    for name, url_name, query in (("Annuaire santé (recherche)", "directory:search", "?nom=Martin"),):
+    for name, url_name, query in (("Annuaire santé (recherche)", "directory:search", "?name=Martin"),):
         try:
             found.append(Page(name, _get(reverse(url_name) + query)))
         except NoReverseMatch:
@@ -413,7 +413,7 @@ class Bench:
             return client.post_file(path, data, "file", "compte-rendu.pdf", content)
 
         before = self.server.worker_rss()
-        timing = load.latency(client, call, count=max(self.samples // 3, 5), budget=self.budget, warmup=1)
+        timing = load.latency(client, call, count=max(self.samples // 3, 5), budget=self.budget)
         after = self.server.worker_rss()
         growth = max((after.get(pid, 0) - size for pid, size in before.items()), default=0)
         result = report.PageResult(
@@ -626,7 +626,7 @@ def run(target: Target) -> Path:
         f"- Machine : {machine()}.",
         f"- Serveur : gunicorn, {os.environ.get('BENCH_WORKERS', '2')} workers synchrones, DEBUG désactivé, réglages de "
         "production du README derrière un proxy TLS simulé, mode banc d'essai (vue nue, en-tête X-Bench-Queries).",
-        f"- Latence : {bench.samples} requêtes à un client (ou {bench.budget:.0f} s, 3 au moins) ; débit : {CLIENTS} "
+        f"- Latence : {bench.samples} requêtes à un client (ou {bench.budget:.0f} s, 3 au moins, 1 pour une page très lente) ; débit : {CLIENTS} "
         f"clients pendant {bench.seconds:.0f} s (au plus {bench.max_requests} requêtes), le client sur la même machine.",
         f"- Patient lourd : {plan['heavy_documents']} documents, {plan['heavy_traces']} traces ; léger : 5 documents, "
         "20 traces. « lourd/léger » : rapport des p50 ; « % du bare » : part du débit de la vue nue du même passage.",
