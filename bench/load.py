@@ -140,13 +140,17 @@ class Latency:
 
 def latency(client: Client, call: Call, *, count: int, budget: float, warmup: int = 1) -> Latency:
     """Up to `count` requests one after the other (after `warmup` unmeasured ones), in
-    milliseconds, within `budget` seconds: 3 samples at least, 1 for a page whose warm-up alone
-    took a third of the budget (a page of a minute is not worth five)."""
+    milliseconds, within `budget` seconds: 3 samples at least, 1 for a page whose warm-up took a
+    third of the budget, and the warm-up itself for a page slower than the whole budget (a page
+    of a minute is not worth five)."""
     response = None
     started = time.perf_counter()
     for _ in range(warmup):
         response = call(client)
-    least = 1 if time.perf_counter() - started > budget / 3 else 3
+    warm = time.perf_counter() - started
+    if warmup and warm / warmup > budget:
+        return Latency([warm / warmup * 1000], response.queries, response.status)
+    least = 1 if warm > budget / 3 else 3
     samples: list[float] = []
     deadline = time.perf_counter() + budget
     while len(samples) < count and (len(samples) < least or time.perf_counter() < deadline):
