@@ -23,8 +23,9 @@ help:
 	@echo "make test  - install the dev dependencies and run the whole test suite"
 	@echo "make e2e   - browser tests (Playwright driving /usr/bin/chromium)"
 	@echo "make lint  - ruff, manage.py check, missing migrations"
-	@echo "make bench - benchmarks (workshop session of 40 trainees: create and reset; upload checks;"
-	@echo "             Annuaire santé search at 50,000 and 500,000 professionals)"
+	@echo "make bench - benchmarks: every page on a generated dataset (BENCH_SIZE=small|reference,"
+	@echo "             BENCH_DATABASE=sqlite|postgresql), Annuaire santé search at 50,000 and 500,000"
+	@echo "             professionals, workshop session of 40 trainees, upload checks"
 
 $(BIN)/python:
 	@py="$(call find_python)"; \
@@ -97,11 +98,19 @@ lint: $(VENV)/.dev
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Figures to compare before and after a change (not tests): a throwaway database, never the configured one.
+# Figures to compare before and after a change (not tests), never on the configured database: the
+# portal under gunicorn on a generated dataset (bench/data/, reused once built; tables written to
+# bench/results/), then the workshop and upload benchmarks in a throwaway test database.
+BENCH_SIZE ?= small
+BENCH_DATABASE ?= sqlite
+# The Annuaire santé at 50,000 and 500,000 entries takes ten minutes to load: the reference run only.
+DIRECTORY_SIZES_tiny := 2000 20000
+DIRECTORY_SIZES_small := 5000 50000
 bench: $(VENV)/.dev
+	$(BIN)/python -m bench.portal_bench --size $(BENCH_SIZE) --database $(BENCH_DATABASE)
+	$(BIN)/python -m bench.directory_bench $(DIRECTORY_SIZES_$(BENCH_SIZE))
 	$(BIN)/python -m bench.workshop_bench
 	$(BIN)/python -m bench.upload_checks
-	$(BIN)/python -m bench.directory_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules

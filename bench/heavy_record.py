@@ -135,14 +135,14 @@ def _traces(patient: Patient, reader: User, authors: list[User], count: int) -> 
 def _middle_and_last(patient: Patient) -> dict[str, str]:
     """The URLs' query strings of the history's middle and last pages, for this version's pagination."""
     try:
-        from dmp_portal.paging import _Keys
+        from dmp_portal.paging import cursor_after
         from patients.history import HISTORY_ORDER
     except ImportError:  # numbered pages (before issue 13)
         pages = -(-Trace.objects.filter(patient=patient).count() // 20)
         return {"middle": f"?page={pages // 2}", "last": f"?page={pages}"}
     traces = Trace.objects.filter(patient=patient).order_by(*HISTORY_ORDER)
     middle = traces[traces.count() // 2]
-    return {"middle": f"?apres={_Keys(Trace, HISTORY_ORDER).encode(middle)}", "last": "?fin=1"}
+    return {"middle": f"?apres={cursor_after(middle, HISTORY_ORDER)}", "last": "?fin=1"}
 
 
 def _last_documents(reader: User, patient: Patient) -> str:

@@ -106,6 +106,12 @@ def keyset_page(
     return _page(keys, rows, at_start=True, at_end=not more)
 
 
+def cursor_after(row: Model, ordering: Sequence[str]) -> str:
+    """The AFTER cursor of a page ending at `row`: a link (or a benchmark) straight to the page
+    that follows it."""
+    return _Keys(type(row), ordering).encode(row)
+
+
 def _page(keys: "_Keys", rows: list, *, at_start: bool, at_end: bool) -> KeysetPage:
     return KeysetPage(
         rows,

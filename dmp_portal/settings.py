@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "directory",
     "messaging",
     "workshop",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,12 @@ MIDDLEWARE = [
     "accounts.middleware.ViewerMiddleware",
     "accounts.middleware.VerifiedProfessionalMiddleware",
 ]
+
+# `make bench` serves the portal in bench mode: the bare view (bench/views.py) answers and every
+# response says how many SQL queries it cost (bench/middleware.py). Never on a real portal.
+DMP_BENCH_MODE = env_bool("DMP_BENCH_MODE", False)
+if DMP_BENCH_MODE:
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "dmp_portal.urls"
 WSGI_APPLICATION = "dmp_portal.wsgi.application"

@@ -15,4 +15,6 @@ urlpatterns = [
     # Mon espace santé: the patient's and the legal representative's own pages (space_urls.py).
     path("mon-espace-sante/", include("dmp_portal.space_urls")),
     path("admin/", admin.site.urls),
+    # The benchmark's bare view (bench/views.py): a 404 outside bench mode.
+    path("", include("bench.urls")),
 ]

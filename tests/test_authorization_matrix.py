@@ -314,6 +314,8 @@ MATRIX: dict[str, Row] = {
     "documents:confidentiality": Row(
         get=(NOT_ALLOWED, PORTAL), post=(to("documents:detail"), DMP_PAGE), args="document"
     ),
+    # The benchmark's bare view answers only in bench mode (DMP_BENCH_MODE, never in these tests).
+    "bench:bare": Row(get=(NOT_FOUND, PORTAL), post=(NOT_FOUND, PORTAL)),
 }
 # Everything under /admin/: the administrator only; the others are sent to its login (which sends
 # them on to the portal's administrator login). What the administrator gets: ADMIN_PAGES.
