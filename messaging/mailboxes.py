@@ -11,6 +11,8 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.viewer import Viewer, ViewerKind
+from directory.models import DirectoryEntry
+from directory.services import entry_address_publish
 from messaging import addresses
 from messaging.models import Mailbox, MailboxKind
 
@@ -72,6 +74,7 @@ def _create_personal(user: User) -> Mailbox:
                 if not user.mssante_address:
                     User.objects.filter(pk=user.pk).update(mssante_address=address)
                     user.mssante_address = address
+                _publish(user, address)
                 return mailbox
         except IntegrityError:
             # Taken meanwhile (another request), or this professional's box was just made.
@@ -79,6 +82,14 @@ def _create_personal(user: User) -> Mailbox:
             if existing is not None:
                 return existing
     raise RuntimeError(f"No free MSSanté address for {user.pk}")
+
+
+def _publish(user: User, address: str) -> None:
+    """The new address in the professional's Annuaire santé entry, if they have one: colleagues
+    find it there, with its "Écrire" link."""
+    entry = DirectoryEntry.objects.filter(user=user).first()
+    if entry is not None:
+        entry_address_publish(entry=entry, address=address)
 
 
 def patient_mailbox(patient: object) -> Mailbox:
