@@ -117,6 +117,7 @@ def loading(models: Sequence[type[Model]]) -> Iterator[None]:
     """
     tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
+        loaded = _LOADED[connection.vendor] or _sqlite_settings_now(cursor)
         indexes = _secondary_indexes(cursor, tables)
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
@@ -128,7 +129,7 @@ def loading(models: Sequence[type[Model]]) -> Iterator[None]:
         with connection.cursor() as cursor:
             for _, definition in indexes:
                 cursor.execute(definition)
-            for statement in _LOADED[connection.vendor]:
+            for statement in loaded:
                 cursor.execute(statement)
             cursor.execute("ANALYZE")
 
@@ -145,14 +146,21 @@ _LOADING = {
     "postgresql": ["SET session_replication_role = replica", "SET maintenance_work_mem = '1GB'"],
 }
 _LOADED = {
-    "sqlite": [
-        "PRAGMA ignore_check_constraints = OFF",
-        "PRAGMA foreign_keys = ON",
-        "PRAGMA journal_mode = WAL",
-        "PRAGMA synchronous = NORMAL",
-    ],
+    "sqlite": [],  # the connection's own settings, read before the load (_sqlite_settings_now)
     "postgresql": ["SET session_replication_role = DEFAULT", "RESET maintenance_work_mem"],
 }
+
+
+def _sqlite_settings_now(cursor: object) -> list[str]:
+    """The statements that put this SQLite connection's settings back as they are now. Restored
+    as found, not to fixed values: a journal left OFF would make every later ROLLBACK on this
+    connection a no-op (an in-memory test database cannot take WAL), so later tests would keep
+    each other's rows."""
+    statements = ["PRAGMA ignore_check_constraints = OFF"]
+    for pragma in ("foreign_keys", "journal_mode", "synchronous", "cache_size"):
+        cursor.execute(f"PRAGMA {pragma}")
+        statements.append(f"PRAGMA {pragma} = {cursor.fetchone()[0]}")
+    return statements
 
 
 def _secondary_indexes(cursor: object, tables: list[str]) -> list[tuple[str, str]]:
