@@ -228,6 +228,9 @@ def test_the_sender_as_a_worker_loops_until_told_to_stop(
         os.kill(os.getpid(), signal.SIGTERM)
 
     monkeypatch.setattr(send_notifications.time, "sleep", pause)
+    # Between rounds the worker drops stale connections; here the test's transaction owns the
+    # connection (closing it would end the test's transaction on PostgreSQL, and the next tests').
+    monkeypatch.setattr(send_notifications, "close_old_connections", lambda: None)
     previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     try:
         out = io.StringIO()

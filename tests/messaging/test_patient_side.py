@@ -17,6 +17,7 @@ from tests.documents import badfiles
 from tests.factories import DocumentTypeFactory, PatientFactory
 from tests.helpers import login_patient, text
 from tests.messaging.conftest import accepted_pdf, client_of, pdf
+from tests.test_authorization_matrix import close_served_file
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def test_the_patient_reads_the_message_and_its_attachment_in_their_space(to_pati
     assert "Bonjour M. Holtz" in page and "Enregistrer dans le DMP" not in page
     served = patient_client.get(reverse("space:attachment", args=[to_patient.attachments.get().code]))
     assert served.status_code == 200 and served["Content-Security-Policy"] == "sandbox"
-    served.close()
+    close_served_file(served)
     assert "Non lu" not in text(patient_client.get(reverse("space:messages")))
 
 
