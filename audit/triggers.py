@@ -52,6 +52,13 @@ def install(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(statement)
 
 
+def reinstall(apps: object, schema_editor: object) -> None:
+    """For a migration's RunPython: SQLite rebuilds audit_trace to alter it (a check constraint, a
+    column), which drops the append-only triggers; this puts them back (a no-op on PostgreSQL).
+    Such a migration runs it first backwards and last forwards."""
+    install(schema_editor.connection)
+
+
 def uninstall(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for statement in _statements(connection, install=False):

@@ -98,3 +98,12 @@ def link_to(response, words: str) -> str:
         if html.unescape(label).strip() == words:
             return html.unescape(href)
     raise AssertionError(f"No link reading {words!r}.")
+
+
+def close_served_file(response) -> None:
+    """A served file (an attachment) holds its file open until closed. Not response.close(): it
+    sends request_finished, whose close_old_connections would end the test's transaction and
+    its database connection (PostgreSQL), breaking every later request of the test."""
+    for closer in response._resource_closers:  # what HttpResponseBase.close() closes, minus the signal
+        closer()
+    response._resource_closers.clear()

@@ -53,7 +53,7 @@ from tests.factories import (
     VitaleCardFactory,
     set_habilitation,
 )
-from tests.helpers import login_patient, login_verified
+from tests.helpers import close_served_file, login_patient, login_verified
 from workshop.roles import TRAINER_PERMISSION
 from workshop.services import workshop_session_create
 
@@ -526,15 +526,6 @@ ENDS_THE_SESSION = {"accounts:logout", "admin:logout", "space:logout"}
 # Their session ends at the first refusal (logged out, or the e-CPS step consumed): a new one each time.
 FRESH_SESSION_EACH_TIME = {"ecps_pending", "unverified"}
 PROFESSIONAL_PERSONAS = [*PROFESSIONS, "blocked", "outsider", "closed", "opposed"]
-
-
-def close_served_file(response) -> None:
-    """A served file (an attachment) holds its file open until closed. Not response.close(): it
-    sends request_finished, whose close_old_connections would end the test's transaction and
-    its database connection (PostgreSQL), breaking every later request of the test."""
-    for closer in response._resource_closers:  # what HttpResponseBase.close() closes, minus the signal
-        closer()
-    response._resource_closers.clear()
 
 
 def answer_of(response) -> Answer:

@@ -8,12 +8,6 @@ from django.db import migrations, models
 from audit import triggers
 
 
-def reinstall_triggers(apps, schema_editor):
-    """SQLite rebuilds audit_trace to change its check constraint, which drops the append-only
-    triggers (audit/triggers.py): put them back (a no-op on PostgreSQL)."""
-    triggers.install(schema_editor.connection)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0003_notification_claim"),
@@ -23,7 +17,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # Going back, the table is rebuilt again: the first operation, undone last, restores them.
-        migrations.RunPython(migrations.RunPython.noop, reinstall_triggers),
+        migrations.RunPython(migrations.RunPython.noop, triggers.reinstall),
         migrations.RemoveConstraint(
             model_name="trace",
             name="audit_trace_action_valid",
@@ -136,5 +130,5 @@ class Migration(migrations.Migration):
                 name="audit_trace_action_valid",
             ),
         ),
-        migrations.RunPython(reinstall_triggers, migrations.RunPython.noop),
+        migrations.RunPython(triggers.reinstall, migrations.RunPython.noop),
     ]

@@ -10,12 +10,6 @@ from django.db import migrations, models
 from audit import triggers
 
 
-def reinstall_triggers(apps, schema_editor):
-    """SQLite adds the column by rebuilding the table, which drops its triggers: put them back
-    (idempotent on PostgreSQL, whose ALTER TABLE keeps them)."""
-    triggers.install(schema_editor.connection)
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0004_trace_actions_of_the_security_release")]
 
@@ -28,5 +22,5 @@ class Migration(migrations.Migration):
             ),
             preserve_default=False,
         ),
-        migrations.RunPython(reinstall_triggers, migrations.RunPython.noop),
+        migrations.RunPython(triggers.reinstall, migrations.RunPython.noop),
     ]

@@ -15,9 +15,8 @@ from messaging.mailboxes import personal_mailbox
 from messaging.models import Message
 from tests.documents import badfiles
 from tests.factories import DocumentTypeFactory, PatientFactory
-from tests.helpers import login_patient, text
+from tests.helpers import close_served_file, login_patient, text
 from tests.messaging.conftest import accepted_pdf, client_of, pdf
-from tests.test_authorization_matrix import close_served_file
 
 
 @pytest.fixture
