@@ -48,8 +48,9 @@ class Grid:
 
 
 def build_grid(counts: list[dict], rubriques: list[Rubrique], years: list[int]) -> Grid:
-    """Every rubrique in display order, with its total and one cell per year of `years`."""
-    by_cell = {(row["rubrique"], row["year"]): row["count"] for row in counts}
+    """Every rubrique in display order, with its total and one cell per year of `years` (`counts`:
+    rubrique_year_counts(), or rubrique_counts() when there are no years)."""
+    by_cell = {(row["rubrique"], row.get("year")): row["count"] for row in counts}
     totals: dict[str, int] = {}
     for row in counts:
         totals[row["rubrique"]] = totals.get(row["rubrique"], 0) + row["count"]

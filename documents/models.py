@@ -264,7 +264,8 @@ ADULT_HAS_NO_REPRESENTATIVE = (
 
 class YearOf(models.Func):
     """The year of a date, computed by the database itself (no Python function per row on SQLite,
-    where Django's ExtractYear calls one), deterministic so that it can be a stored column."""
+    where Django's ExtractYear calls one). Also the expression of a stored column in an early
+    migration (documents 0005), since removed: see documents_doc_patient_type_idx."""
 
     output_field = models.PositiveSmallIntegerField()
 
@@ -305,8 +306,13 @@ class DocumentQuerySet(models.QuerySet):
         return restrict_grid_span(self, viewer, patient, decision=decision, today=today)
 
     def years(self) -> list[int]:
-        """The distinct years of the documents' dates, in order, in one query (the stored year)."""
-        return list(self.order_by("document_year").values_list("document_year", flat=True).distinct())
+        """The distinct years of the documents' dates, in order, in one query."""
+        return list(
+            self.annotate(year=YearOf("document_date"))
+            .order_by("year")
+            .values_list("year", flat=True)
+            .distinct()
+        )
 
     def active(self) -> "DocumentQuerySet":
         return self.filter(status=DocumentStatus.ACTIVE)
@@ -327,9 +333,19 @@ class DocumentQuerySet(models.QuerySet):
         """The grid: [{"rubrique": code, "year": 2023, "count": 4}, ...] in one query."""
         return list(
             self.order_by()
-            .values(rubrique=F("document_type__rubrique"), year=F("document_year"))
-            .annotate(count=Count("pk"))
+            .values(rubrique=F("document_type__rubrique"), year=YearOf("document_date"))
+            .annotate(count=Count("*"))
             .order_by("rubrique", "year")
+        )
+
+    def rubrique_counts(self, **others: Count) -> list[dict]:
+        """The totals by rubrique, and any other counts by rubrique (`others`: Count(column,
+        filter=...)), in one query: [{"rubrique": code, "count": 12, **others}, ...]."""
+        return list(
+            self.order_by()
+            .values(rubrique=F("document_type__rubrique"))
+            .annotate(count=Count("*"), **others)
+            .order_by("rubrique")
         )
 
 
@@ -343,13 +359,6 @@ class Document(models.Model):
     )
     title = models.CharField("titre", max_length=255)
     document_date = models.DateField("date du document")
-    # Stored by the database from document_date: the "Parcours de soins" columns group on it.
-    document_year = models.GeneratedField(
-        expression=YearOf("document_date"),
-        output_field=models.PositiveSmallIntegerField(),
-        db_persist=True,
-        verbose_name="année du document",
-    )
     comment = models.CharField("commentaire lié au document", max_length=COMMENT_MAX_LENGTH, blank=True)
     # The stay or act the document is about ("Exemple : Dates d'hospitalisation").
     event_start = models.DateField("début de l'évènement", null=True, blank=True)
@@ -442,6 +451,23 @@ class Document(models.Model):
             # visible_to(): one patient's documents, newest first (lists, counts, "5 derniers
             # documents ajoutés"). Status is filtered on the row: deleted documents are few.
             models.Index(fields=["patient", "-added_at", "-id"], name="documents_doc_patient_idx"),
+            # The counts of the Récapitulatif and of the "Parcours de soins" (by rubrique, by year,
+            # "N nouveau(x)"): every column visible_to() and the counts read is here, so they read
+            # this index alone, never the wide rows of a big record (covering, index-only scans).
+            # The year is computed from document_date here: SQLite does not read a stored generated
+            # column from an index, and would go back to the rows.
+            models.Index(
+                fields=[
+                    "patient",
+                    "document_type",
+                    "document_date",
+                    "status",
+                    "masked_to_professionals",
+                    "author",
+                    "added_at",
+                ],
+                name="documents_doc_patient_type_idx",
+            ),
             # Lists sorted by document date, for one patient, a page after another (keyset on the
             # whole order: documents/views.py).
             models.Index(

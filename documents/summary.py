@@ -16,11 +16,11 @@ documents/visibility.py): in "Tous les documents (N)", in the rubriques' counts,
 
 from datetime import datetime
 
-from django.db.models import Case, Value, When
+from django.db.models import Case, Count, Q, Value, When
 
 from accounts.models import User
 from documents.grid import build_grid
-from documents.models import Document, DocumentStatus, Rubrique
+from documents.models import Document, DocumentStatus, DocumentType, Rubrique
 from patients import access
 from patients.models import Patient
 
@@ -35,23 +35,23 @@ def summary_context(
     *, viewer: User, patient: Patient, decision: access.Decision, since: datetime | None
 ) -> dict:
     visible = Document.objects.visible_to(viewer, patient, decision=decision)
-    # The block shows totals by rubrique, not the years: no column to compute.
-    grid = build_grid(visible.rubrique_year_counts(), list(Rubrique.objects.all()), years=[])
-    new = visible.exclude(author=viewer)
-    if since is not None:
-        new = new.filter(added_at__gt=since)
+    # The totals by rubrique and "N nouveau(x)" in one query, on documents_doc_patient_type_idx
+    # alone (added_at: a column of that index that is never null, so COUNT counts the rows).
+    new = ~Q(author=viewer) if since is None else ~Q(author=viewer) & Q(added_at__gt=since)
+    counts = visible.rubrique_counts(new=Count("added_at", filter=new))
+    grid = build_grid(counts, list(Rubrique.objects.all()), years=[])
     latest = list(visible.select_related("document_type__rubrique").latest_added(LATEST_COUNT))
     for document in latest:
         document.is_new = document.author_id != viewer.pk and (since is None or document.added_at > since)
     synthesis = (
-        visible.filter(document_type__rubrique_id=SYNTHESIS_RUBRIQUE)
+        visible.filter(document_type__in=DocumentType.objects.filter(rubrique_id=SYNTHESIS_RUBRIQUE))
         .order_by(ARCHIVED_LAST, "-document_date", "-added_at", "-pk")
         .first()
     )
     return {
         "documents_grid": grid,
         "documents_total": grid.total,
-        "documents_new_count": new.count(),
+        "documents_new_count": sum(row["new"] for row in counts),
         "documents_latest": latest,
         "documents_hidden_from_patient_count": visible.hidden_from_patient_on().count(),
         "documents_synthesis": synthesis,

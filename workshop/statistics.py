@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.formats import number_format
 
 from audit.models import Action, Trace
-from documents.models import Document, DocumentSource, DocumentStatus, DocumentType, Rubrique
+from documents.models import Document, DocumentSource, DocumentStatus, DocumentType, Rubrique, YearOf
 from patients.access import Mode
 from workshop import survey
 from workshop.models import WorkshopSession
@@ -172,7 +172,7 @@ def documents_by_year() -> Breakdown:
     counted = (
         _documents()
         .order_by()
-        .values(year=F("document_year"))
+        .values(year=YearOf("document_date"))
         .annotate(documents=Count("*"))
         .order_by("year")
         .values_list("year", "documents")

@@ -194,7 +194,9 @@ def test_the_grid_shows_the_years_that_hold_documents_with_counts(alice_client, 
     assert "Imagerie médicale (1)" in body and "Comptes-rendus (2)" in body and "Synthèses" in body
     # A cell opens the list filtered on its rubrique and year.
     link = f"{url('documents:list', patient)}?rubrique=comptes_rendus&amp;du=01/01/2021&amp;au=31/12/2021"
-    assert link in response.content.decode()
+    html = response.content.decode()
+    assert f'href="{link}" aria-label="Comptes-rendus, 2021 : 2 document(s)">2</a>' in html
+    assert html.count('class="dmp-grid-count"') == 2  # one link per filled cell, none for an empty one
     assert (
         len(_titles(alice_client, patient, rubrique="comptes_rendus", du="01/01/2021", au="31/12/2021")) == 2
     )

@@ -4,6 +4,7 @@ constancy and keep the suite fast; bench/heavy_record.py measures the full size)
 it can know (the chain head) or bounds it ("plus de 1 000"), and reads its page on an index that gives the order (no sort of the whole record)."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from documents.forms import AUTHOR_CHOICES
@@ -154,3 +155,21 @@ def test_the_count_of_documents_hidden_from_the_patient_reads_only_those(alice_c
     (count,) = [sql for sql in queries if "COUNT(" in sql and "visible_to_patient_on" in sql]
 
     assert uses(plan(count), "documents_doc_announced_idx"), plan(count)
+
+
+@pytest.mark.parametrize(("page", "marker"), [("summary", "FILTER"), ("grid", "CAST(")])
+def test_the_counts_by_rubrique_read_the_covering_index_not_the_rows(alice_client, records, page, marker):
+    """The Récapitulatif's totals and "N nouveau(x)", and the grid's cells, group a big record's
+    documents: on documents_doc_patient_type_idx alone (an index-only read on SQLite; PostgreSQL
+    decides between index and heap by its visibility map, and is only asked not to scan the table)."""
+    queries = page_queries(alice_client, _urls(alice_client, records["big"])[page])
+    (counts,) = [sql for sql in queries if "GROUP BY" in sql and "rubrique_id" in sql and marker in sql]
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    shown = plan(counts)
+
+    if connection.vendor == "sqlite":
+        assert "USING COVERING INDEX documents_doc_patient_type_idx" in shown, shown
+    else:
+        assert "Seq Scan on documents_document" not in shown, shown
