@@ -15,7 +15,8 @@ What it writes, around the anchor date:
   audit.services.record seals them (Trace.payload, audit.sealing.seal), and its ChainHead, so that
   `manage.py verify_traces` passes;
 - one heavy patient (5,000 documents, 200,000 traces by about a thousand professionals) and one
-  light patient (a handful of each), plus a frequent and a rare identity for the search.
+  light patient (40 of each: two pages of each list), plus a frequent and a rare identity for the
+  search.
 Rows go through bench/bulk.py (executemany on SQLite, COPY on PostgreSQL) in chunks of patients,
 one transaction per chunk.
 """
@@ -87,6 +88,10 @@ class Plan:
     traces_mean: float = 3.0
     heavy_documents: int = 5000
     heavy_traces: int = 200_000
+    # Two full pages of each list (20 a page): heavy and light pages then show as many rows, and
+    # their ratio measures the record's size, not a short page against a full one.
+    light_documents: int = 40
+    light_traces: int = 40
     real_files: int = 20
 
     @property
@@ -286,7 +291,7 @@ class Generator:
                 if role == "heavy":
                     n_documents, n_traces, span = plan.heavy_documents, plan.heavy_traces, 3650
                 elif role == "light":
-                    n_documents, n_traces, span = 5, 20, 365
+                    n_documents, n_traces, span = plan.light_documents, plan.light_traces, 365
                 else:
                     n_documents = min(int(rng.expovariate(1 / plan.documents_mean) + 0.5), 80)
                     n_traces = min(int(rng.expovariate(1 / plan.traces_mean) + 0.5), 60)

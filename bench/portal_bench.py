@@ -660,8 +660,9 @@ def run(target: Target) -> Path:
         "production du README derrière un proxy TLS simulé, mode banc d'essai (vue nue, en-tête X-Bench-Queries).",
         f"- Latence : {bench.samples} requêtes à un client (ou {bench.budget:.0f} s : 3 au moins, 1 pour une page très lente) ; débit : {CLIENTS} "
         f"clients pendant {bench.seconds:.0f} s (au plus {bench.max_requests} requêtes), le client sur la même machine.",
-        f"- Patient lourd : {plan['heavy_documents']} documents, {plan['heavy_traces']} traces ; léger : 5 documents, "
-        "20 traces. « lourd/léger » : rapport des p50 ; « % du bare » : part du débit de la vue nue du même passage.",
+        f"- Patient lourd : {plan['heavy_documents']} documents, {plan['heavy_traces']} traces ; léger : "
+        f"{plan.get('light_documents', 5)} documents, {plan.get('light_traces', 20)} traces. « lourd/léger » : "
+        "rapport des p50 ; « % du bare » : part du débit de la vue nue du même passage.",
     ]
     title = f"Banc d'essai du portail — {target.database}, taille {target.size}"
     rows = list(results.values())

@@ -189,6 +189,10 @@ class Patient(models.Model):
         ordering = ["birth_name", "first_name"]
         indexes = [
             # Identity search: name (birth or usage) first, then sex and first names.
+            # The INS lookup within a scope (patients.scope: a subquery OR'ed with "sandbox IS
+            # NULL"), which neither partial unique index below can serve: without this index it
+            # read the whole table (94 ms at a million patients on PostgreSQL, 870 ms on SQLite).
+            models.Index(fields=["ins"], name="patients_ins_idx"),
             models.Index(fields=["birth_name_key", "sex"], name="patients_birth_name_idx"),
             models.Index(fields=["usual_name_key", "sex"], name="patients_usual_name_idx"),
             # The admin's list filters (patients/admin.py), newest first.

@@ -104,8 +104,8 @@ def test_the_heavy_and_light_patients_have_the_plan_shape():
     heavy, light = Patient.objects.get(code=built.heavy), Patient.objects.get(code=built.light)
     assert Document.objects.filter(patient=heavy).count() == PLAN.heavy_documents
     assert Trace.objects.filter(patient=heavy).count() == PLAN.heavy_traces
-    assert Document.objects.filter(patient=light).count() == 5
-    assert Trace.objects.filter(patient=light).count() == 20
+    assert Document.objects.filter(patient=light).count() == PLAN.light_documents
+    assert Trace.objects.filter(patient=light).count() == PLAN.light_traces
     # The download document is a real 1 MB file whose hash the row carries.
     download = Document.objects.get(code=built.download_document)
     with default_storage.open(download.file.name) as stored:

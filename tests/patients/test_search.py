@@ -23,9 +23,11 @@ from patients.search import (
     SearchCriteria,
     age_to_birth_span,
     candidates,
+    find_by_ins,
     search_patients,
 )
-from tests.factories import PatientFactory
+from patients.scope import scope_for
+from tests.factories import PatientFactory, PhysicianFactory
 from tests.helpers import text
 
 TODAY = date(2026, 3, 15)
@@ -327,6 +329,23 @@ def test_on_postgresql_the_search_reads_both_name_indexes_not_the_whole_table(bi
     assert "Index Cond: (((birth_name_key)::text = 'LE QUINIO'::text) AND ((sex)::text = 'M'::text))" in plan
     assert "Bitmap Index Scan on patients_usual_name_idx" in plan
     assert "Seq Scan" not in plan
+
+
+@pytest.mark.django_db
+def test_the_ins_lookup_within_a_professionals_scope_reads_an_index_not_the_table():
+    """The scope (the portal's patients, or a trainee's sandbox) is an OR that neither partial
+    unique index on the INS serves: the lookup must still reach its row through an index."""
+    _other_patients(2000)
+    wanted = le_quinio()
+
+    found = find_by_ins(wanted.ins, within=scope_for(PhysicianFactory()))
+    plan = scope_for(PhysicianFactory()).filter(ins=wanted.ins).explain()
+
+    assert found == wanted
+    if connection.vendor == "sqlite":
+        assert "USING INDEX patients_ins_idx" in plan, plan
+    else:
+        assert "Seq Scan on patients_patient" not in plan, plan
 
 
 # The form's messages ------------------------------------------------------------------------------
