@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.models import Action, Trace
 from patients.ins import with_key
 from patients.models import Patient
+from patients.scope import scope_for
 from patients.search import (
     DATE_FORMAT_MESSAGE,
     DEPARTMENT_MESSAGE,
@@ -26,7 +27,6 @@ from patients.search import (
     find_by_ins,
     search_patients,
 )
-from patients.scope import scope_for
 from tests.factories import PatientFactory, PhysicianFactory
 from tests.helpers import text
 
