@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from accounts import emails, limits, sudo
+from accounts.backends import PORTAL_BACKEND
 from accounts.models import CodeOutcome, CPSCard, ECPSDevice, FailedAttempt, User
 from accounts.open_sessions import session_register
 
@@ -273,7 +274,7 @@ def session_open(request: HttpRequest, *, user: User, device: CPSCard | ECPSDevi
     """Log the user in, verified by `device`, with a fresh session key and fresh clocks; traced."""
     # auth_login rotates the session key (or flushes a session of another user), so a
     # session id planted before the login is worth nothing after it.
-    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    auth_login(request, user, backend=PORTAL_BACKEND)
     django_otp.login(request, device)
     now = time.time()
     request.session[SESSION_STARTED_AT] = now

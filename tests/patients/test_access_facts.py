@@ -191,3 +191,21 @@ def test_facts_for_many_patients_keep_each_patient_s_facts_apart(alice):
         Mode.CONSENT,
         Refusal.NEEDS_DECLARATION,
     ]
+
+
+def test_the_facts_of_many_patients_take_two_queries_whatever_their_number(alice, django_assert_num_queries):
+    """ "Mes patients" and every DMP page: the practices, then one query of indexed subqueries."""
+    patients = PatientFactory.create_batch(12)
+    AuthorizationFactory(patient=patients[0], professional=alice)
+    Block.objects.create(patient=patients[1], professional=alice)
+    CareStayFactory(patient=patients[2], establishment=alice.practices.get().establishment)
+    patients[3].dmp_attending_physicians.add(alice)
+
+    with django_assert_num_queries(2):
+        facts = facts_for_many(alice, patients)
+
+    assert decide(facts[patients[0].pk]).mode is Mode.CONSENT
+    assert decide(facts[patients[1].pk]).refusal is Refusal.BLOCKED
+    assert decide(facts[patients[2].pk]).mode is Mode.CARE_TEAM
+    assert decide(facts[patients[3].pk]).mode is Mode.CARE_TEAM
+    assert {decide(facts[p.pk]).refusal for p in patients[4:]} == {Refusal.NEEDS_DECLARATION}

@@ -173,3 +173,11 @@ def test_the_counts_by_rubrique_read_the_covering_index_not_the_rows(alice_clien
         assert "USING COVERING INDEX documents_doc_patient_type_idx" in shown, shown
     else:
         assert "Seq Scan on documents_document" not in shown, shown
+
+
+def test_the_headers_profession_comes_with_the_session_user_not_a_query_of_its_own(alice_client, records):
+    """Every page's header names the user's profession: loaded with the user (accounts/backends.py)."""
+    queries = page_queries(alice_client, _urls(alice_client, records["small"])["summary"])
+
+    assert not [sql for sql in queries if 'FROM "accounts_profession"' in sql]
+    assert "Pharmacien" in alice_client.get(_urls(alice_client, records["small"])["summary"]).content.decode()
