@@ -63,6 +63,8 @@ class AccessFacts:
     emergency_until: datetime | None  # end of the latest emergency access not withdrawn
     samu_allowed: bool
     others_allowed: bool
+    # The last access before it (RecordAccess.previous_access_at): "N nouveau(x)" since then.
+    previous_access_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,7 @@ def facts_for_many(
             emergency_until=facts_of[p.pk]["emergency"],
             samu_allowed=p.emergency_samu_allowed,
             others_allowed=p.emergency_others_allowed,
+            previous_access_at=facts_of[p.pk]["previous_access"],
         )
         for p in patients
     }
@@ -182,15 +185,17 @@ NOTHING_KNOWN = {
     "consent": None,
     "emergency": None,
     "last_access": None,
+    "previous_access": None,
 }
 
 
 def _database_facts(user: User, ids: list[int], establishments: list[int], now: datetime) -> dict[int, dict]:
     """Per patient id: what the database knows of this professional and this patient (médecin
     traitant DMP, care stay in one of their establishments, block, latest consent, end of the
-    latest emergency access, last access), in one query of indexed subqueries."""
+    latest emergency access, last and previous access), in one query of indexed subqueries."""
     of_patient = {"patient_id": OuterRef("pk")}
     declared = Authorization.objects.filter(**of_patient, professional=user, withdrawn_at__isnull=True)
+    accessed = RecordAccess.objects.filter(**of_patient, professional=user)
 
     def latest(kind: AuthorizationKind, field: str) -> Subquery:
         return Subquery(
@@ -216,11 +221,12 @@ def _database_facts(user: User, ids: list[int], establishments: list[int], now: 
             blocked=Exists(Block.objects.filter(**of_patient, professional=user)),
             consent=latest(AuthorizationKind.CONSENT, "declared_at"),
             emergency=latest(AuthorizationKind.EMERGENCY, "expires_at"),
-            last_access=Subquery(
-                RecordAccess.objects.filter(**of_patient, professional=user).values("last_access_at")[:1]
-            ),
+            last_access=Subquery(accessed.values("last_access_at")[:1]),
+            previous_access=Subquery(accessed.values("previous_access_at")[:1]),
         )
-        .values("pk", "attending", "in_care", "blocked", "consent", "emergency", "last_access")
+        .values(
+            "pk", "attending", "in_care", "blocked", "consent", "emergency", "last_access", "previous_access"
+        )
     )
     return {row["pk"]: row for row in rows}
 

@@ -6,8 +6,8 @@ this visit, traces the opening and remembers it (RecordAccess). It never renders
 adapter turns a refusal into its own answer (the authorization page, the refusal page, a 403).
 
 The previous access is stored, not searched for: each opening moves RecordAccess.last_access_at
-into previous_access_at, so "N nouveau(x)" on the Récapitulatif reads one row instead of scanning
-the professional's opening traces on this patient.
+into previous_access_at, so "N nouveau(x)" on the Récapitulatif reads it with the access facts
+instead of scanning the professional's opening traces on this patient.
 
 The DMP's tabs are `Tab` values, and every tab's page builds its shell context (`patient`,
 `decision`, `tab`) with `shell_context`.
@@ -21,7 +21,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from patients import access, services
-from patients.models import Patient, RecordAccess
+from patients.models import Patient
 
 
 class Tab(StrEnum):
@@ -35,54 +35,39 @@ class Tab(StrEnum):
     HISTORY = "history"
 
 
-_UNKNOWN = object()
-
-
-@dataclass
+@dataclass(frozen=True)
 class Opening:
     """What opening `patient`'s DMP gave: the decision, whether this call traced the opening, and
-    (read on demand, stored) when this professional opened the DMP before this visit."""
+    when this professional opened the DMP before this visit (None on a first opening, and
+    without a favourable decision)."""
 
     professional: User
     patient: Patient
     decision: access.Decision
     traced: bool = False
-    _previous: object = _UNKNOWN
+    previous_access_at: datetime | None = None
 
     @property
     def allowed(self) -> bool:
         return self.decision.allowed
-
-    @property
-    def previous_access_at(self) -> datetime | None:
-        """None on a first opening (and without a favourable decision)."""
-        if self._previous is _UNKNOWN:
-            self._previous = previous_access(self.professional, self.patient) if self.allowed else None
-        return self._previous  # type: ignore[return-value]
 
 
 def open_dmp(
     *, professional: User, patient: Patient, already_opened: bool, request: HttpRequest | None = None
 ) -> Opening:
     """Decide; if favourable and this visit has not opened the DMP yet (`already_opened`, the
-    adapter's rule: a browser session for the HTML pages), trace the opening and store it."""
-    decision = access.decision_for(professional, patient)
-    if not decision.allowed or already_opened:
+    adapter's rule: a browser session for the HTML pages), trace the opening and store it. The
+    previous access comes with the facts of the decision (or from the opening that moves it)."""
+    facts = access.facts_for(professional, patient)
+    decision = access.decide(facts)
+    if not decision.allowed:
         return Opening(professional, patient, decision)
+    if already_opened:
+        return Opening(professional, patient, decision, previous_access_at=facts.previous_access_at)
     previous = services.record_open(
         professional=professional, patient=patient, decision=decision, request=request
     )
-    return Opening(professional, patient, decision, traced=True, _previous=previous)
-
-
-def previous_access(professional: User, patient: Patient) -> datetime | None:
-    """When `professional` opened `patient`'s DMP before their current visit (stored by
-    services.record_open; one row read on the pair's unique index)."""
-    return (
-        RecordAccess.objects.filter(patient=patient, professional=professional)
-        .values_list("previous_access_at", flat=True)
-        .first()
-    )
+    return Opening(professional, patient, decision, traced=True, previous_access_at=previous)
 
 
 def shell_context(patient: Patient, decision: access.Decision, tab: Tab, **extra: object) -> dict:

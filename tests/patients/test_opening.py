@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit.models import Action, Trace
 from patients import access
 from patients.models import Block, RecordAccess
-from patients.opening import Tab, open_dmp, previous_access
+from patients.opening import Tab, open_dmp
 from tests.factories import AuthorizationFactory, PatientFactory, ProfessionalFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,11 @@ def test_a_refused_opening_writes_nothing_and_has_no_previous_access(alice):
 
 
 def test_without_any_opening_there_is_no_previous_access(alice):
-    assert previous_access(alice, PatientFactory()) is None
+    patient = PatientFactory()
+    AuthorizationFactory(patient=patient, professional=alice)
+
+    assert access.facts_for(alice, patient).previous_access_at is None
+    assert _open(alice, patient, already_opened=True).previous_access_at is None
 
 
 def test_the_pages_open_once_per_visit_and_mark_their_tab(alice_client, alice):
