@@ -350,6 +350,28 @@ STORAGES = {
     },
 }
 
+# Object storage instead of MEDIA_ROOT (several application servers, or a region's S3-compatible
+# store): set DMP_S3_BUCKET. Files go through Django's storage API only (documents/filestore.py),
+# private (no ACL of their own, no public URL: the portal serves them after its checks and trace),
+# never overwritten. Credentials: DMP_S3_ACCESS_KEY_ID and DMP_S3_SECRET_ACCESS_KEY, else boto3's
+# own chain (instance role, AWS_* variables).
+if S3_BUCKET := env_str("DMP_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("DMP_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("DMP_S3_REGION", "") or None,
+            "access_key": env_str("DMP_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("DMP_S3_SECRET_ACCESS_KEY", "") or None,
+            "location": env_str("DMP_S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
 # WhiteNoise serves static files from the source folders without collectstatic (it does by
 # default only with DEBUG).
 WHITENOISE_USE_FINDERS = LOCAL_HTTP
