@@ -31,7 +31,7 @@ BEFORE = "avant"
 LAST = "fin"
 
 COUNT_LIMIT = 1000
-ADMIN_COUNT_LIMIT = 10_000
+ADMIN_COUNT_LIMIT = COUNT_LIMIT  # the admin's big lists stop where the portal's do
 
 
 @dataclass(frozen=True)
@@ -199,8 +199,13 @@ class BoundedCountPaginator(Paginator):
     """The admin's paginator on big tables: counts at most ADMIN_COUNT_LIMIT rows, in no order,
     so that the database reads them on whatever index serves the search or the filter and stops
     there (ordered, a search for a frequent name would first sort its thousands of rows by the
-    list's order). Beyond, the pages stop there: narrow the list with a search or a filter."""
+    list's order). Beyond, the pages stop there, and the list says "plus de 1 000"
+    (templates/admin/pagination.html, search_form.html): narrow it with a search or a filter."""
+
+    @cached_property
+    def bounded(self) -> BoundedCount:
+        return bounded_count(self.object_list, ADMIN_COUNT_LIMIT)
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by()[:ADMIN_COUNT_LIMIT].count()
+        return self.bounded.value

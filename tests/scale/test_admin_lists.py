@@ -3,12 +3,15 @@ SQLite): the patient, document and trace lists cost the same queries for a big t
 small one, never COUNT the whole table, have no date_hierarchy, and read their page in an index's
 order; their searches are equalities on indexes."""
 
+from datetime import date
+
 import pytest
 from django.contrib import admin
 from django.db import connection
 from django.urls import reverse
 
 from audit.models import Trace
+from dmp_portal.paging import ADMIN_COUNT_LIMIT
 from documents.models import Document
 from patients.models import Patient
 from tests.factories import PatientFactory, PhysicianFactory
@@ -91,7 +94,7 @@ def test_the_patient_search_by_name_uses_the_name_indexes(admin_client):
     PatientFactory(birth_name="Müller-Étienne")
 
     queries = page_queries(admin_client, reverse(LISTS["patient"][0]) + "?q=muller etienne")
-    shown = plan(the_query(queries, "patients_patient", limit=10000))  # the bounded count
+    shown = plan(the_query(queries, "patients_patient", limit=ADMIN_COUNT_LIMIT + 1))  # the bounded count
 
     assert uses(shown, "patients_birth_name_idx") and uses(shown, "patients_usual_name_idx"), shown
     # Counted in no order: a frequent name's thousands of rows are not sorted just to be counted.
@@ -109,3 +112,27 @@ def test_the_document_search_is_an_exact_code_or_ins(admin_client):
     assert list(by_code.context["cl"].result_list) == [document]
     assert set(by_ins.context["cl"].result_list) == set(Document.objects.filter(patient=document.patient))
     assert list(partial.context["cl"].result_list) == []
+
+
+def test_a_list_beyond_a_thousand_rows_says_plus_de_1_000_and_counts_no_further(admin_client):
+    Patient.objects.bulk_create(
+        Patient(
+            ins=f"1{number:014d}",
+            birth_name="MARTIN",
+            birth_name_key="MARTIN",
+            first_name="Jean",
+            birth_first_names="Jean",
+            first_names_key=" JEAN ",
+            sex="M",
+            birth_date=date(1950, 1, 1),
+            birth_place_cog="67482",
+        )
+        for number in range(ADMIN_COUNT_LIMIT + 5)
+    )
+    url = reverse(LISTS["patient"][0])
+
+    listed = admin_client.get(url).content.decode()
+    searched = admin_client.get(url + "?q=martin").content.decode()
+
+    assert "plus de 1\u202f000 patients : précisez la recherche ou filtrez la liste" in listed
+    assert "plus de 1\u202f000 résultats" in searched
