@@ -8,6 +8,7 @@ Which documents a viewer may see is decided in one place, documents/visibility.p
 import calendar
 import uuid
 from datetime import date, timedelta
+from operator import itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -330,23 +331,17 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(still_hidden_from_patient(day))
 
     def rubrique_year_counts(self) -> list[dict]:
-        """The grid: [{"rubrique": code, "year": 2023, "count": 4}, ...] in one query."""
-        return list(
-            self.order_by()
-            .values(rubrique=F("document_type__rubrique"), year=YearOf("document_date"))
-            .annotate(count=Count("*"))
-            .order_by("rubrique", "year")
-        )
+        """The grid: [{"rubrique": code, "year": 2023, "count": 4}, ...] in one query. Sorted here,
+        not by the database: an ORDER BY on the groups makes PostgreSQL sort every document of a
+        big record to group them, where hashing them costs half."""
+        rows = self.order_by().values(rubrique=F("document_type__rubrique"), year=YearOf("document_date"))
+        return sorted(rows.annotate(count=Count("*")), key=itemgetter("rubrique", "year"))
 
     def rubrique_counts(self, **others: Count) -> list[dict]:
         """The totals by rubrique, and any other counts by rubrique (`others`: Count(column,
         filter=...)), in one query: [{"rubrique": code, "count": 12, **others}, ...]."""
-        return list(
-            self.order_by()
-            .values(rubrique=F("document_type__rubrique"))
-            .annotate(count=Count("*"), **others)
-            .order_by("rubrique")
-        )
+        rows = self.order_by().values(rubrique=F("document_type__rubrique"))
+        return sorted(rows.annotate(count=Count("*"), **others), key=itemgetter("rubrique"))
 
 
 class Document(models.Model):

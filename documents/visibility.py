@@ -163,7 +163,9 @@ def _professional(
     decision = _allowed_decision(viewer, patient, decision)
     if decision is None:
         return shown.none()
-    readable = _readable("document_type", viewer) if matrix else Q(pk__isnull=False)
+    # Without the matrix: any type (a condition that always holds, on a column of
+    # documents_doc_patient_type_idx; an empty Q() would vanish from the OR below).
+    readable = _readable("document_type", viewer) if matrix else Q(document_type__isnull=False)
     if decision.mode in EMERGENCY_MODES and patient.emergency_masked_allowed:
         allowed = readable
     else:
