@@ -21,7 +21,7 @@ from messaging import services
 from messaging.forms import ComposeForm
 from messaging.lookup import own_mailbox_ids, readable_message
 from messaging.models import Mailbox, MailboxKind, Message
-from patients.scope import patients_for
+from patients.scope import reachable_through
 
 MAX_PREFILL_LENGTH = 254  # an address, at most
 
@@ -37,7 +37,9 @@ def _documents(request: HttpRequest, codes: list[str]) -> list[Document]:
     if not valid:
         return []
     return list(
-        Document.objects.filter(code__in=valid, patient__in=patients_for(request)).select_related("patient")
+        Document.objects.filter(code__in=valid)
+        .filter(reachable_through(request, "patient"))
+        .select_related("patient")
     )
 
 

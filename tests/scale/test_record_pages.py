@@ -3,11 +3,15 @@ small one (issue 13: 5,000 documents and 200,000 traces; here 400 and 1,500, whi
 constancy and keep the suite fast; bench/heavy_record.py measures the full size), counts nothing
 it can know (the chain head) or bounds it ("plus de 1 000"), and reads its page on an index that gives the order (no sort of the whole record)."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from documents.forms import AUTHOR_CHOICES
+from patients.models import RecordAccess
 from tests.factories import CareStayFactory, PatientFactory, PhysicianFactory
 from tests.helpers import link_to, text
 from tests.scale.plans import page_queries, plan, sorts, the_query, unbounded_counts, uses
@@ -190,3 +194,21 @@ def test_the_headers_profession_comes_with_the_session_user_not_a_query_of_its_o
 
     assert not [sql for sql in queries if 'FROM "accounts_profession"' in sql]
     assert "Pharmacien" in alice_client.get(_urls(alice_client, records["small"])["summary"]).content.decode()
+
+
+def test_mes_patients_checks_the_scope_row_by_row_not_by_listing_every_patient(alice_client, alice, records):
+    """The scope (patients.scope) is asked per access, on the patient's primary key: as
+    `patient IN (the scope)`, SQLite listed a million patients first (350 ms at the reference size)."""
+    for patient in records.values():
+        RecordAccess.objects.create(
+            patient=patient, professional=alice, first_access_at=timezone.now(), last_access_at=timezone.now()
+        )
+    queries = page_queries(alice_client, reverse("patients:my_patients"))
+    (accesses,) = [sql for sql in queries if 'FROM "patients_recordaccess"' in sql and "LIMIT 50" in sql]
+
+    shown = plan(accesses)
+
+    if connection.vendor == "sqlite":
+        assert not re.search(r"\bSCAN\b", shown), shown
+    else:
+        assert "Seq Scan on patients_patient" not in shown, shown
