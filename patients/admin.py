@@ -5,6 +5,7 @@ patient's page is itself traced (it shows the authorizations, emergency reasons 
 
 from django import forms
 from django.contrib import admin
+from django.db import connection
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -132,7 +133,14 @@ class PatientAdmin(TracedReadAdmin):
         ins = normalize_ins(term)
         if ins[:1].isdigit() and len(ins) == 15:
             return queryset.filter(ins=ins), False
-        return queryset.matching_name(term), False
+        matching = queryset.matching_name(term)
+        if connection.vendor == "sqlite":
+            # SQLite reads the OR of the two name indexes by fetching every matching row, then
+            # sorts them all in the list's order before its page of 100 (a frequent name at a
+            # million patients: 14,700 rows, 39 ms). Their ids first, from the indexes alone, then
+            # the page's rows: 3 ms. PostgreSQL plans the plain form better (bitmap OR, top-N sort).
+            return queryset.filter(pk__in=matching.values("pk")), False
+        return matching, False
 
     def save_model(self, request: HttpRequest, obj: Patient, form: forms.ModelForm, change: bool) -> None:
         """Identity through patient_save; the status and emergency choices through their services."""
