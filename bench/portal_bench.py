@@ -49,7 +49,7 @@ SIZES = {
 # How long each measurement lasts, per size: latency samples and their time budget (seconds), then
 # the throughput's seconds and most requests. Throughput is not measured on a page slower than
 # SLOW_MS at one client (8 clients would wait minutes for it): its latency says enough.
-EFFORT = {"tiny": (10, 5.0, 2.0, 400), "small": (20, 6.0, 3.0, 1000), "reference": (20, 8.0, 3.0, 1000)}
+EFFORT = {"tiny": (10, 5.0, 2.0, 400), "small": (20, 6.0, 3.0, 1000), "reference": (40, 8.0, 3.0, 1000)}
 SLOW_MS = 1000
 CLIENTS = 8
 PORTS = range(8100, 8200)
