@@ -143,21 +143,35 @@ def latency(client: Client, call: Call, *, count: int, budget: float, warmup: in
     milliseconds, within `budget` seconds: 3 samples at least, 1 for a page whose warm-up took a
     third of the budget, and the warm-up itself for a page slower than the whole budget (a page
     of a minute is not worth five)."""
-    response = None
+    return latencies(client, [call], count=count, budget=budget, warmup=warmup)[0]
+
+
+def latencies(
+    client: Client, calls: Sequence[Call], *, count: int, budget: float, warmup: int = 1
+) -> list[Latency]:
+    """`latency` for several pages at once, their requests interleaved (one of each in turn), so
+    that a slower moment of a shared machine weighs on all of them alike: a ratio between them
+    (a heavy record's page against a light one's) is then the pages', not the minute's."""
+    responses: list[Response | None] = [None] * len(calls)
     started = time.perf_counter()
     for _ in range(warmup):
-        response = call(client)
-    warm = time.perf_counter() - started
+        for index, call in enumerate(calls):
+            responses[index] = call(client)
+    warm = (time.perf_counter() - started) / len(calls)
     if warmup and warm / warmup > budget:
-        return Latency([warm / warmup * 1000], response.queries, response.status)
+        return [Latency([warm / warmup * 1000], r.queries, r.status) for r in responses]  # type: ignore[union-attr]
     least = 1 if warm > budget / 3 else 3
-    samples: list[float] = []
-    deadline = time.perf_counter() + budget
-    while len(samples) < count and (len(samples) < least or time.perf_counter() < deadline):
-        started = time.perf_counter()
-        response = call(client)
-        samples.append((time.perf_counter() - started) * 1000)
-    return Latency(samples, response.queries, response.status)
+    samples: list[list[float]] = [[] for _ in calls]
+    deadline = time.perf_counter() + budget * len(calls)
+    while len(samples[0]) < count and (len(samples[0]) < least or time.perf_counter() < deadline):
+        for index, call in enumerate(calls):
+            started = time.perf_counter()
+            responses[index] = call(client)
+            samples[index].append((time.perf_counter() - started) * 1000)
+    return [
+        Latency(taken, response.queries, response.status)  # type: ignore[union-attr]
+        for taken, response in zip(samples, responses, strict=True)
+    ]
 
 
 @dataclass

@@ -254,6 +254,23 @@ class Page:
     who: str = "professional"  # professional, administrator or anonymous
 
 
+def paired(listed: list[Page]) -> list[tuple[Page, ...]]:
+    """The pages in order, a heavy record's page and the light record's twin that follows it
+    together (measured interleaved), every other page alone."""
+    groups: list[tuple[Page, ...]] = []
+    for page in listed:
+        previous = groups[-1] if groups else ()
+        if (
+            len(previous) == 1
+            and previous[0].name.endswith("(lourd)")
+            and page.name == previous[0].name.replace("(lourd)", "(léger)")
+        ):
+            groups[-1] = (previous[0], page)
+        else:
+            groups.append((page,))
+    return groups
+
+
 def _get(path: str) -> Callable[[Client], Response]:
     return lambda client: client.get(path)
 
@@ -386,9 +403,17 @@ class Bench:
             "anonymous": [Client(port) for _ in range(CLIENTS)],
         }
 
-    def measure(self, page: Page) -> report.PageResult:
+    def measure(self, *pages: Page) -> list[report.PageResult]:
+        """Each page's latency at one client, the pages' requests interleaved (a heavy page and
+        its light twin), then each page's throughput at CLIENTS clients."""
+        clients = self.clients[pages[0].who]
+        timings = load.latencies(
+            clients[0], [page.call for page in pages], count=self.samples, budget=self.budget
+        )
+        return [self._result(page, timing) for page, timing in zip(pages, timings, strict=True)]
+
+    def _result(self, page: Page, timing: load.Latency) -> report.PageResult:
         clients = self.clients[page.who]
-        timing = load.latency(clients[0], page.call, count=self.samples, budget=self.budget)
         result = report.PageResult(
             page.name,
             p50=timing.p(50),
@@ -635,10 +660,10 @@ def run(target: Target) -> Path:
         server.wait_ready()
         bench = Bench(target, manifest, server)
         results: dict[str, report.PageResult] = {}
-        for page in pages(manifest):
-            results[page.name] = bench.measure(page)
-            row = results[page.name]
-            print(f"  {page.name:<52} p50 {row.p50:7.1f} ms  {row.rps or 0:7.1f} req/s", flush=True)
+        for group in paired(pages(manifest)):
+            for row in bench.measure(*group):
+                results[row.name] = row
+                print(f"  {row.name:<52} p50 {row.p50:7.1f} ms  {row.rps or 0:7.1f} req/s", flush=True)
         results["Dépôt d'un fichier de 5 Mo (léger)"] = bench.upload()
     finally:
         server.stop()

@@ -219,8 +219,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     # Persistent connections buy nothing on SQLite; WAL lets readers work during a write.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A writer waits up to 20 s for the write lock (5 s by default): a CPS card login holds it
+    # while the PIN's hash is checked (half a second; the card's tries must not race), so eight
+    # logins at once made the last ones fail with "database is locked" (make bench found it).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

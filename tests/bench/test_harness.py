@@ -9,9 +9,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
 from bench import report
-from bench.load import percentile
+from bench.load import Response, latencies, percentile
 from bench.middleware import QUERIES_HEADER, QueryCountMiddleware
-from bench.portal_bench import Target, compare, goals, icontains_comparison
+from bench.portal_bench import Page, Target, compare, goals, icontains_comparison, paired
 from tests.factories import PatientFactory
 
 
@@ -110,3 +110,32 @@ def test_the_icontains_comparison_times_both_changelists_on_the_same_term(django
         portal, default = icontains_comparison({"common": {"name": "Martin"}})
 
     assert portal > 0 and default > 0
+
+
+def test_a_heavy_page_and_its_light_twin_are_measured_together_and_the_others_alone():
+    names = ["Vue nue", "Récapitulatif (lourd)", "Récapitulatif (léger)", "Historique (lourd)", "Admin"]
+    groups = paired([Page(name, call=lambda client: None) for name in names])
+
+    assert [[page.name for page in group] for group in groups] == [
+        ["Vue nue"],
+        ["Récapitulatif (lourd)", "Récapitulatif (léger)"],
+        ["Historique (lourd)"],
+        ["Admin"],
+    ]
+
+
+def test_interleaved_latencies_take_one_request_of_each_page_in_turn():
+    sent = []
+
+    def page(name, status):
+        def call(client):
+            sent.append(name)
+            return Response(status, {}, b"")
+
+        return call
+
+    heavy, light = latencies(None, [page("lourd", 200), page("léger", 404)], count=3, budget=5.0)
+
+    assert sent == ["lourd", "léger"] * 4  # the warm-up, then three samples of each, in turn
+    assert len(heavy.samples_ms) == len(light.samples_ms) == 3
+    assert (heavy.status, light.status) == (200, 404)
