@@ -6,8 +6,10 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from accounts.models import Practice, PracticeSetting, User
 from documents import filestore
@@ -47,16 +49,44 @@ class StatusFilter:
     CHOICES = [(ALL, "Tous"), (ACTIVE, "Actifs"), (ARCHIVED, "Archivés")]
 
 
+SELECTED = SafeString(" selected")
+
+
+class PlainSelect(forms.Select):
+    """A <select> without option groups, drawn in Python: Django draws each <option> through two
+    templates (about 0.1 ms each), and the filters of a big record offer a hundred options (its
+    types, its recent authors), which made most of the list's extra cost over a small record's."""
+
+    def render(
+        self, name: str, value: object, attrs: dict | None = None, renderer: object = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], SELECTED if option["selected"] else "", option["label"])
+                for _, group, _ in widget["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
+
+
 class DocumentFilterForm(forms.Form):
     """GET parameters of the list. The type and author choices are those of the documents the
     viewer sees (given by the view), so a filter never reveals a hidden document's type or author."""
 
-    rubrique = forms.ChoiceField(label="Rubrique", required=False)
-    type = forms.ChoiceField(label="Type de document", required=False)
-    auteur = forms.ChoiceField(label="Auteur", required=False)
+    rubrique = forms.ChoiceField(label="Rubrique", required=False, widget=PlainSelect)
+    type = forms.ChoiceField(label="Type de document", required=False, widget=PlainSelect)
+    auteur = forms.ChoiceField(label="Auteur", required=False, widget=PlainSelect)
     du = FrenchDateField(label="Du", required=False)
     au = FrenchDateField(label="Au", required=False)
-    statut = forms.ChoiceField(label="Statut", required=False, choices=StatusFilter.CHOICES)
+    statut = forms.ChoiceField(
+        label="Statut", required=False, choices=StatusFilter.CHOICES, widget=PlainSelect
+    )
     tri = forms.ChoiceField(
         required=False, choices=[(key, key) for key in Sort.ORDERINGS], widget=forms.HiddenInput
     )

@@ -1,13 +1,15 @@
 """The Documents tab: the list (sort, filters, pages, archived badge) and the "Parcours de soins"
 grid, both through visible_to, with a number of queries that does not grow with the documents."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
+from django import forms
 from django.db import connection
 from django.utils import timezone
 
-from documents.forms import Sort
+from documents.forms import PlainSelect, Sort
 from documents.models import Document
 from documents.views import DOCUMENTS_PER_PAGE
 from tests.documents.pages import IMAGING, PATIENT_WISHES, bulk_documents, url, words
@@ -281,3 +283,22 @@ def test_a_document_outside_the_pharmacists_matrix_is_counted_for_a_physician(cl
 
     assert "Directives masquées" in _list(client, patient)
     assert "Autres documents déposés par le patient (1)" in words(_grid(client, patient))
+
+
+def test_the_filters_plain_select_draws_what_djangos_select_draws():
+    """documents.forms.PlainSelect: the same <select>, escaped and marked alike, without a template
+    per option."""
+    choices = [("", "Tous"), ("10000000001", 'Dr <b>"Weber"</b> & Cie'), ("patient", "Le patient")]
+    drawn = []
+    for widget in (forms.Select(attrs={"class": "form-select"}), PlainSelect(attrs={"class": "form-select"})):
+        widget.choices = choices
+        html = widget.render("auteur", "10000000001", attrs={"id": "id_auteur", "aria-describedby": "aide"})
+        drawn.append(re.sub(r">\s+<", "><", str(html)).strip())
+
+    (django_tag, django_options), (plain_tag, plain_options) = (html.split(">", 1) for html in drawn)
+    assert plain_options == django_options
+    assert sorted(plain_tag.split()) == sorted(django_tag.split())  # the same attributes, in any order
+    assert (
+        '<option value="10000000001" selected>Dr &lt;b&gt;&quot;Weber&quot;&lt;/b&gt; &amp; Cie</option>'
+        in drawn[1]
+    )
