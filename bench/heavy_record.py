@@ -10,7 +10,7 @@ a light one (10 documents, 20 traces), read by a pharmacist with a consent decla
 page: the median CPU time of `--repeat` requests (process time, which includes SQLite's work since
 it runs in this process, and not the neighbours' on a shared machine; on PostgreSQL the server's
 time is left out), the heavy/light ratio, and the SQL queries of each. Not a test: figures to compare before and
-after a change. Works on the code before issue 13 too (numbered pages) to measure the "before".
+after a change. The records are built as the scale tests build theirs (tests/scale/records.py).
 """
 
 import argparse
@@ -18,7 +18,7 @@ import os
 import statistics
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 if not os.environ.get("DATABASE_URL"):
     raise SystemExit(
@@ -35,29 +35,29 @@ import django
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from audit.models import Action, ChainHead, Trace  # noqa: E402
-from documents.models import Document, DocumentType  # noqa: E402
+from audit.models import Trace  # noqa: E402
+from bench.portal_bench import history_page_query  # noqa: E402
+from patients.history import TRACES_PER_PAGE  # noqa: E402
 from patients.models import Patient, RecordAccess  # noqa: E402
 from tests.factories import (  # noqa: E402
     AuthorizationFactory,
     CPSCardFactory,
-    DocumentFactory,
     PatientFactory,
     PhysicianFactory,
     ProfessionalFactory,
 )
 from tests.helpers import login_verified  # noqa: E402
+from tests.scale.records import add_documents, append_traces  # noqa: E402
 
 READER = "80000099991"  # the pharmacist's username (a marker that the data is built)
-TYPES = ("11488-4", "18748-4", "11506-3", "34749-9")  # consultation, imaging, ... read by pharmacists
-ACTIONS = [Action.DOCUMENT_VIEWED, Action.RECORD_OPENED, Action.HISTORY_VIEWED, Action.DOCUMENT_DOWNLOADED]
+TYPES = ("11488-4", "18748-4", "11506-3")  # consultation, imaging, nursing follow-up: read by pharmacists
 
 
 def build(documents: int, traces: int) -> None:
@@ -68,11 +68,10 @@ def build(documents: int, traces: int) -> None:
     CPSCardFactory(user=reader)
     authors = [PhysicianFactory() for _ in range(1000)]
     heavy, light = PatientFactory(), PatientFactory()
-    types = list(DocumentType.objects.filter(code__in=TYPES)) or [DocumentType.objects.get(code="11488-4")]
     for patient, n_documents, n_traces in ((heavy, documents, traces), (light, 10, 20)):
         AuthorizationFactory(patient=patient, professional=reader)
-        _documents(patient, authors, types, n_documents)
-        _traces(patient, reader, authors, n_traces)
+        add_documents(patient, authors, n_documents, type_codes=TYPES)
+        append_traces(patient, [reader, *authors], n_traces)  # every tenth trace is the reader's
         RecordAccess.objects.create(
             patient=patient,
             professional=reader,
@@ -81,76 +80,9 @@ def build(documents: int, traces: int) -> None:
         )
 
 
-def _documents(patient: Patient, authors: list[User], types: list, count: int) -> None:
-    now = timezone.now()
-    rows = []
-    for i in range(count):
-        author = authors[i % len(authors)]
-        rows.append(
-            DocumentFactory.build(
-                patient=patient,
-                author=author,
-                added_by=author,
-                author_label=author.display_name,
-                author_profession_label="Médecin",
-                document_type=types[i % len(types)],
-                document_date=date(2000 + i % 26, 1 + i % 12, 1 + i % 28),
-                added_at=now - timedelta(hours=i),
-            )
-        )
-    Document.objects.bulk_create(rows, batch_size=1000)
-
-
-def _traces(patient: Patient, reader: User, authors: list[User], count: int) -> None:
-    """A chain's rows in bulk (the seals are not computed: pages do not check them)."""
-    chain = f"patient:{patient.pk}"
-    start = timezone.now() - timedelta(days=3650)
-    step = timedelta(days=3650) / max(count, 1)
-    batch = []
-    with transaction.atomic():
-        for seq in range(1, count + 1):
-            actor = reader if seq % 10 == 0 else authors[seq % len(authors)]
-            batch.append(
-                Trace(
-                    chain=chain,
-                    seq=seq,
-                    prev_hash="0" * 64,
-                    hash=f"{seq:064x}",
-                    key_id="bench",
-                    created_at=start + step * seq,
-                    actor=actor,
-                    actor_label=actor.display_name,
-                    patient=patient,
-                    action=ACTIONS[seq % len(ACTIONS)],
-                    mode="",
-                )
-            )
-            if len(batch) == 5000:
-                Trace.objects.bulk_create(batch)
-                batch = []
-        Trace.objects.bulk_create(batch)
-        ChainHead.objects.create(chain=chain, seq=count, hash=f"{count:064x}")
-
-
-def _middle_and_last(patient: Patient) -> dict[str, str]:
-    """The URLs' query strings of the history's middle and last pages, for this version's pagination."""
-    try:
-        from dmp_portal.paging import cursor_after
-        from patients.history import HISTORY_ORDER
-    except ImportError:  # numbered pages (before issue 13)
-        pages = -(-Trace.objects.filter(patient=patient).count() // 20)
-        return {"middle": f"?page={pages // 2}", "last": f"?page={pages}"}
-    traces = Trace.objects.filter(patient=patient).order_by(*HISTORY_ORDER)
-    middle = traces[traces.count() // 2]
-    return {"middle": f"?apres={cursor_after(middle, HISTORY_ORDER)}", "last": "?fin=1"}
-
-
-def _last_documents(reader: User, patient: Patient) -> str:
-    try:
-        import dmp_portal.paging  # noqa: F401
-    except ImportError:  # numbered pages (before issue 13)
-        return f"?page={-(-Document.objects.visible_to(reader, patient).count() // 20)}"
-    return "?fin=1"
+def _middle_page(patient: Patient) -> str:
+    """The query string of the history's middle page (bench.portal_bench's keyset cursor)."""
+    return history_page_query(str(patient.code), max(Trace.objects.filter(patient=patient).count() // TRACES_PER_PAGE // 2, 1))
 
 
 def measure(repeat: int) -> None:
@@ -161,11 +93,11 @@ def measure(repeat: int) -> None:
     for label, name, query in [
         ("Récapitulatif", "patients:summary", lambda p: ""),
         ("Liste des documents, page 1", "documents:list", lambda p: ""),
-        ("Liste des documents, dernière page", "documents:list", lambda p: _last_documents(reader, p)),
+        ("Liste des documents, dernière page", "documents:list", lambda p: "?fin=1"),
         ("Parcours de soins", "documents:grid", lambda p: ""),
         ("Historique, page 1", "patients:history", lambda p: ""),
-        ("Historique, page du milieu", "patients:history", lambda p: _middle_and_last(p)["middle"]),
-        ("Historique, dernière page", "patients:history", lambda p: _middle_and_last(p)["last"]),
+        ("Historique, page du milieu", "patients:history", lambda p: "?" + _middle_page(p)),
+        ("Historique, dernière page", "patients:history", lambda p: "?fin=1"),
         ("Historique, vos actions", "patients:history", lambda p: "?vos=1"),
     ]:
         figures = {}

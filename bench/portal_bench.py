@@ -279,7 +279,7 @@ def _post(path: str, data: dict) -> Callable[[Client], Response]:
     return lambda client: client.post(path, data)
 
 
-def _page_after(patient_code: str, page: int) -> str:
+def history_page_query(patient_code: str, page: int) -> str:
     """The query string of the history's page `page` (pages of 20, newest first), by its keyset
     cursor: the last trace of the page before it, found once in the dataset."""
     from audit.models import Trace
@@ -326,7 +326,7 @@ def pages(manifest: dict) -> list[Page]:
     out += [
         Page(
             f"Historique, page {middle} (lourd)",
-            _get(f"/dmp/{heavy}/historique/?{_page_after(heavy, middle)}"),
+            _get(f"/dmp/{heavy}/historique/?{history_page_query(heavy, middle)}"),
         ),
         Page("Historique, dernière page (lourd)", _get(f"/dmp/{heavy}/historique/?fin=1")),
         Page(
