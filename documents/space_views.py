@@ -25,7 +25,7 @@ from documents.space_forms import PatientDocumentForm
 from documents.views import opens_inline
 from documents.views_files import serve
 from patients import space
-from patients.history import PeriodForm, history_rows, page_of, within
+from patients.history import PeriodForm, history_page, history_rows, within
 from patients.space_views import actor_of, space_view
 
 DOCUMENTS_CHOSEN_NONE = "Sélectionnez au moins un document."
@@ -167,6 +167,8 @@ def history(request: HttpRequest, current: space.Space) -> HttpResponse:
     viewer may see it now (never a title still hidden from them)."""
     mine = request.GET.get("vue") == "mes-activites"
     period = PeriodForm(request.GET or None)
+    # Traced and committed first, as the professional's history: the write transaction (the
+    # patient's chain lock; SQLite: the database's write lock) lasts one insert, not the page.
     with transaction.atomic():
         record(
             **actor_of(current),
@@ -175,10 +177,10 @@ def history(request: HttpRequest, current: space.Space) -> HttpResponse:
             details=space.SPACE_LABEL,
             request=request,
         )
-        traces = space.traces_for(current, mine=mine)
-        if period.is_valid():
-            traces = within(traces, period.cleaned_data)
-        page = page_of(request, traces.order_by("-created_at", "-pk"))
+    traces = space.traces_for(current, mine=mine)
+    if period.is_valid():
+        traces = within(traces, period.cleaned_data)
+    page = history_page(request, traces)
     rows = history_rows(page, current.viewer, current.record)
     if mine:
         rows = space.in_own_words(current, rows)

@@ -15,7 +15,6 @@ from datetime import datetime, time
 
 from django import forms
 from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -148,11 +147,6 @@ SHOWN_FIELDS = ("created_at", "actor_label", "action", "details", "document_code
 
 
 def history_page(request: HttpRequest, traces: QuerySet[Trace]) -> KeysetPage:
-    """The page the request asks for, most recent first, as a keyset range (dmp_portal/paging.py)."""
+    """The page the request asks for, most recent first, as a keyset range (dmp_portal/paging.py):
+    the professional's history and the patient's (Mon espace santé) alike."""
     return keyset_page(traces.only(*SHOWN_FIELDS), HISTORY_ORDER, request.GET, TRACES_PER_PAGE)
-
-
-def page_of(request: HttpRequest, traces: QuerySet[Trace]) -> Page:
-    """Numbered pages (OFFSET), still used by the patient space's history (documents/space_views.py,
-    owned elsewhere): its cost grows with the page number; history_page does not."""
-    return Paginator(traces.only(*SHOWN_FIELDS), TRACES_PER_PAGE).get_page(request.GET.get("page"))

@@ -4,8 +4,9 @@ blocking a professional; both traced in the patient's history in words the patie
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +21,8 @@ from tests.factories import (
     DocumentFactory,
     PhysicianFactory,
 )
-from tests.helpers import login_patient, login_verified, text
+from tests.helpers import link_to, login_patient, login_verified, text
+from tests.scale.records import append_traces
 
 
 @pytest.fixture
@@ -202,3 +204,24 @@ def test_a_legal_representatives_action_reads_as_such(mother, minor):
     client.post(reverse("space:mask"), {"documents": [str(document.code)], "action": "masquer"})
     trace = Trace.objects.get(patient=minor, action=Action.DOCUMENT_MASKED)
     assert trace.actor_label.endswith("(représentant légal)")
+
+
+def test_the_history_pages_follow_by_keyset_as_the_professionals_do(patient, physician, patient_client):
+    """Older actions behind "Actions plus anciennes", on the same keyset pages as the professional's
+    history (dmp_portal/paging.py): no OFFSET, whose cost grows with the page number."""
+    append_traces(patient, [physician, PhysicianFactory()], 45)
+    first = patient_client.get(reverse("space:history"))
+    older = link_to(first, "Actions plus anciennes")
+
+    with CaptureQueriesContext(connection) as queries:
+        second = patient_client.get(reverse("space:history") + older)
+
+    assert len(first.context["rows"]) == len(second.context["rows"]) == 20
+    assert {row.trace.pk for row in first.context["rows"]}.isdisjoint(
+        row.trace.pk for row in second.context["rows"]
+    )
+    assert max(row.trace.created_at for row in second.context["rows"]) < min(
+        row.trace.created_at for row in first.context["rows"]
+    )
+    assert "Actions plus récentes" in text(second)
+    assert not [query["sql"] for query in queries if "OFFSET" in query["sql"]]
