@@ -194,26 +194,24 @@ def test_the_database_pool_is_postgresql_only_and_replaces_persistent_connection
 
 
 def test_gunicorn_reads_its_workers_and_timeouts_from_the_environment_strictly():
-    code = "import dmp_portal.gunicorn as g; print(g.workers, g.timeout, g.bind)"
     env = {**PRODUCTION, "WEB_CONCURRENCY": "5", "GUNICORN_TIMEOUT": "45", "DMP_BIND": "0.0.0.0:8100"}
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DMP_", "DATABASE_URL"))}
-    run = subprocess.run(  # noqa: S603 - our own module with fixed arguments
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+
+    run = _gunicorn_settings(env)
     assert run.stdout.split() == ["5", "45", "0.0.0.0:8100"], run.stderr
 
-    env["GUNICORN_TIMEOUT"] = "30s"
-    run = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
+    run = _gunicorn_settings(env | {"GUNICORN_TIMEOUT": "30s"})
+    assert run.returncode != 0 and "GUNICORN_TIMEOUT must be an integer" in run.stderr
+
+
+def _gunicorn_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """dmp_portal/gunicorn.py's workers, timeout and address, read in a fresh interpreter with `env`
+    as its only DJANGO_/DMP_ variables."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DMP_", "DATABASE_URL"))}
+    return subprocess.run(  # noqa: S603 - our own module with fixed arguments
+        [sys.executable, "-c", "import dmp_portal.gunicorn as g; print(g.workers, g.timeout, g.bind)"],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert run.returncode != 0 and "GUNICORN_TIMEOUT must be an integer" in run.stderr
