@@ -207,7 +207,7 @@ def _gunicorn_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
     """dmp_portal/gunicorn.py's workers, timeout and address, read in a fresh interpreter with `env`
     as its only DJANGO_/DMP_ variables."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DMP_", "DATABASE_URL"))}
-    return subprocess.run(  # noqa: S603 - our own module with fixed arguments
+    return subprocess.run(
         [sys.executable, "-c", "import dmp_portal.gunicorn as g; print(g.workers, g.timeout, g.bind)"],
         cwd=ROOT,
         env={**clean, **env},
