@@ -82,7 +82,9 @@ def build(documents: int, traces: int) -> None:
 
 def _middle_page(patient: Patient) -> str:
     """The query string of the history's middle page (bench.portal_bench's keyset cursor)."""
-    return history_page_query(str(patient.code), max(Trace.objects.filter(patient=patient).count() // TRACES_PER_PAGE // 2, 1))
+    return history_page_query(
+        str(patient.code), max(Trace.objects.filter(patient=patient).count() // TRACES_PER_PAGE // 2, 1)
+    )
 
 
 def measure(repeat: int) -> None:
